@@ -6,10 +6,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.e2enet.core.volume.Shape3;
-import org.e2enet.runtime.Backend;
 import org.e2enet.runtime.BenchResult;
 import org.e2enet.runtime.Benchmark;
-import org.e2enet.runtime.OnnxModel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,14 +23,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--onnx", required = true, description = "Model(s) to measure; ratios are against the first.")
     List<Path> models;
 
-    @Option(names = "--backend", defaultValue = "ort-cpu", description = "ort-cpu, ort-cuda, ort-trt or auto. Default: ${DEFAULT-VALUE}.")
-    String backend;
+    @CommandLine.Mixin
+    BackendMixin backend;
 
     @Option(names = "--runs", defaultValue = "10", description = "Timed runs per model. Default: ${DEFAULT-VALUE}.")
     int runs;
-
-    @Option(names = "--threads", description = "CPU threads (default: all cores).")
-    Integer threads;
 
     @Option(names = "--volume", arity = "3", paramLabel = "N", description = "Whole-volume size D H W for the throughput figure.")
     int[] volume;
@@ -48,9 +43,7 @@ final class BenchCommand implements Callable<Integer> {
         if (runs < 1) {
             throw new IllegalArgumentException("--runs must be >= 1");
         }
-        Backend b = OnnxModel.resolve(backend);
-        List<BenchResult> results = Benchmark.run(models, b, threads != null ? threads : Runtime.getRuntime().availableProcessors(), runs,
-                volume == null ? null : Shape3.of(volume));
+        List<BenchResult> results = Benchmark.run(models, backend.backend, backend.options(1), runs, volume == null ? null : Shape3.of(volume));
         PrintWriter o = cmd.commandLine().getOut();
         if (json) {
             o.println(Json.write(results));

@@ -3,14 +3,12 @@ package org.e2enet.cli;
 import ai.onnx.proto.OnnxMl;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.e2enet.core.io.BadInputException;
+import org.e2enet.core.onnx.E2eNetOnnx;
 import org.e2enet.core.onnx.OnnxGraphStats;
 import org.e2enet.core.spec.ModelSpec;
 
@@ -20,21 +18,12 @@ final class OnnxInfo {
     }
 
     static int print(Path file, boolean json, PrintWriter out) throws IOException {
-        OnnxMl.ModelProto model;
-        try (InputStream in = Files.newInputStream(file)) {
-            model = OnnxMl.ModelProto.parseFrom(in);
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-            throw BadInputException.of(file, "not an ONNX model (corrupt protobuf)");
-        }
-        Map<String, String> meta = new LinkedHashMap<>();
-        model.getMetadataPropsList().forEach(p -> meta.put(p.getKey(), p.getValue()));
-        if (!meta.containsKey("e2enet.spec")) {
-            throw BadInputException.of(file, "is not an e2enet export (no e2enet.spec metadata)");
-        }
-        ModelSpec spec = ModelSpec.fromJson(meta.get("e2enet.spec"), file + " e2enet.spec");
+        E2eNetOnnx onnx = E2eNetOnnx.read(file);
+        OnnxMl.ModelProto model = onnx.model();
+        ModelSpec spec = onnx.spec();
         int[] p = spec.patchSize();
-        OnnxGraphStats stats = OnnxGraphStats.of(model, new long[] {1, spec.inputChannels(), p[0], p[1], p[2]});
-        JsonNode accounting = Json.MAPPER.readTree(meta.getOrDefault("e2enet.accounting", "null"));
+        OnnxGraphStats stats = onnx.statsAtPatch();
+        JsonNode accounting = Json.MAPPER.readTree(onnx.metadata().getOrDefault("e2enet.accounting", "null"));
         Map<String, Long> ops = new java.util.TreeMap<>();
         model.getGraph().getNodeList().forEach(n -> ops.merge(n.getOpType(), 1L, Long::sum));
         Map<String, Object> o = new LinkedHashMap<>();

@@ -7,10 +7,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.e2enet.core.bundle.ModelBundle;
-import org.e2enet.runtime.Backend;
 import org.e2enet.runtime.OnnxModel;
 import org.e2enet.runtime.ParityCheck;
 import org.e2enet.runtime.ParityReport;
+import org.e2enet.runtime.VolumeParity;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,11 +19,14 @@ import picocli.CommandLine.Option;
 @Command(name = "parity", mixinStandardHelpOptions = true,
         description = "Run the exported model on the bundle's golden inputs and compare with the training model's logits "
                 + "(max |diff| <= 1e-3 m, mean <= 1e-5 m, m = max(1, max |golden|); argmax agreement >= 99.99%; Dice between "
-                + "the two predictions >= 0.999 per class) and check the graph's FLOPs against the export report (1%). "
+                + "the two predictions >= 0.999 per class) and check the graph's FLOPs against the export report (1%). With "
+                + "--dataset, also preprocess the bundle's validation volumes from the raw images, segment them with the "
+                + "sliding window and compare with the training model's segmentation kept in the bundle (agreement >= 99.99%, "
+                + "Dice >= 0.999 per class). "
                 + "Exit code 1 when a check fails.",
         footer = {"", "Examples:",
             "  e2enet parity --model models/tiny --onnx models/tiny.onnx",
-            "  e2enet parity --model models/tiny --onnx models/tiny.onnx --json"})
+            "  e2enet parity --model models/tiny --onnx models/tiny.onnx --dataset data/Dataset001 --json"})
 final class ParityCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "The model bundle (with golden.safetensors).")
     Path model;
@@ -31,8 +34,11 @@ final class ParityCommand implements Callable<Integer> {
     @Option(names = "--onnx", required = true, description = "The exported model.")
     Path onnx;
 
-    @Option(names = "--backend", defaultValue = "ort-cpu", description = "ort-cpu, ort-cuda, ort-trt or auto. Default: ${DEFAULT-VALUE}.")
-    String backend;
+    @CommandLine.Mixin
+    BackendMixin backend;
+
+    @Option(names = "--dataset", description = "The raw dataset the model was trained on: also check whole validation volumes.")
+    Path dataset;
 
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
@@ -43,16 +49,24 @@ final class ParityCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ModelBundle bundle = ModelBundle.read(model);
-        Backend b = OnnxModel.resolve(backend);
         ParityReport r;
-        try (OnnxModel m = OnnxModel.open(onnx, b, Runtime.getRuntime().availableProcessors())) {
+        VolumeParity.Report volumes;
+        String b;
+        try (OnnxModel m = OnnxModel.open(onnx, backend.backend, backend.options(1))) {
             r = ParityCheck.run(bundle, onnx, m);
+            volumes = dataset == null ? null : VolumeParity.run(bundle, m, dataset);
+            b = m.backend().label();
         }
+        boolean passed = r.passed() && (volumes == null || volumes.passed());
         PrintWriter o = cmd.commandLine().getOut();
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();
-            out.put("backend", b.label());
+            out.put("backend", b);
+            out.put("passed", passed);
             out.put("report", r);
+            if (volumes != null) {
+                out.put("volumes", volumes);
+            }
             o.println(Json.write(out));
         } else {
             o.printf(Locale.ROOT, "%-34s %-14s %-16s %s%n", "check", "value", "limit", "result");
@@ -68,10 +82,20 @@ final class ParityCommand implements Callable<Integer> {
             o.printf(Locale.ROOT, "%-34s %-14d %-16s %s%n", "graph true FLOPs", r.graphTrueFlops(),
                     r.expectedTrueFlops() > 0 ? "report " + r.expectedTrueFlops() : "(no report)",
                     r.expectedTrueFlops() == 0 ? "skipped" : r.failures().stream().anyMatch(f -> f.contains("FLOPs")) ? "FAIL" : "ok");
-            o.printf(Locale.ROOT, "parity %s on %d golden patch(es), backend %s%n", r.passed() ? "PASSED" : "FAILED", r.fixtures(), b.label());
+            if (volumes != null) {
+                o.printf(Locale.ROOT, "%-34s %-14.6f %-16s %s%n", "volume label agreement", volumes.agreement(), ">= 0.9999",
+                        volumes.agreement() >= 0.9999 ? "ok" : "FAIL");
+                for (int c = 0; c < volumes.dicePerClass().length; c++) {
+                    double d = volumes.dicePerClass()[c];
+                    o.printf(Locale.ROOT, "%-34s %-14.6f %-16s %s%n", "volume Dice of class " + (c + 1), d, ">= 0.999",
+                            Double.isNaN(d) ? "absent" : d >= 0.999 ? "ok" : "FAIL");
+                }
+            }
+            o.printf(Locale.ROOT, "parity %s on %d golden patch(es)%s, backend %s%n", passed ? "PASSED" : "FAILED", r.fixtures(),
+                    volumes == null ? "" : " and " + volumes.cases().size() + " validation volume(s) " + volumes.cases(), b);
         }
         o.flush();
-        return r.passed() ? 0 : E2eNetCommand.CHECK_FAILED;
+        return passed ? 0 : E2eNetCommand.CHECK_FAILED;
     }
 
     private static void row(PrintWriter o, String name, double value, double limit, boolean ok) {

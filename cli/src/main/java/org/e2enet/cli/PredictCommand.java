@@ -5,10 +5,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.e2enet.runtime.Backend;
 import org.e2enet.runtime.CaseFiles;
 import org.e2enet.runtime.CasePrediction;
-import org.e2enet.runtime.OnnxModel;
 import org.e2enet.runtime.Segmenter;
 import org.e2enet.runtime.SegmenterOptions;
 import picocli.CommandLine;
@@ -33,8 +31,8 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--output", required = true, description = "Output directory.")
     Path output;
 
-    @Option(names = "--backend", defaultValue = "ort-cpu", description = "ort-cpu, ort-cuda, ort-trt or auto. Default: ${DEFAULT-VALUE}.")
-    String backend;
+    @CommandLine.Mixin
+    BackendMixin backend;
 
     @Option(names = "--step", defaultValue = "0.5", description = "Tile step as a fraction of the tile. Default: ${DEFAULT-VALUE}.")
     double step;
@@ -45,9 +43,6 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "1", description = "Tiles per network call. Default: ${DEFAULT-VALUE}.")
     int batch;
 
-    @Option(names = "--threads", description = "CPU threads (default: all cores).")
-    Integer threads;
-
     @Option(names = "--probabilities", description = "Also write {case}_probabilities.nii.gz (4D, one volume per class).")
     boolean probabilities;
 
@@ -56,14 +51,11 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Backend b = OnnxModel.resolve(backend);
         PrintWriter o = cmd.commandLine().getOut();
-        if ("auto".equals(backend)) {
-            o.println("backend: " + b.label());
-        }
-        int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         CasePrediction.prepareOutput(output);
-        try (Segmenter segmenter = Segmenter.open(onnx, b, t, new SegmenterOptions(step, tta, batch, probabilities))) {
+        try (Segmenter segmenter = Segmenter.open(onnx, backend.backend, backend.options(batch), new SegmenterOptions(step, tta, batch,
+                probabilities))) {
+            o.println("backend: " + segmenter.model().choice());
             List<CaseFiles> cases = CaseFiles.find(input, segmenter.model().spec().inputChannels());
             ConsoleProgress progress = new ConsoleProgress();
             progress.start("predict", cases.size());

@@ -22,6 +22,7 @@ import org.e2enet.exporter.ExportOptions;
 import org.e2enet.exporter.ExportReport;
 import org.e2enet.exporter.ModelExport;
 import org.e2enet.runtime.Backend;
+import org.e2enet.runtime.BackendOptions;
 import org.e2enet.runtime.BenchResult;
 import org.e2enet.runtime.Benchmark;
 import org.e2enet.runtime.CaseFiles;
@@ -130,7 +131,7 @@ final class QuickstartCommand implements Callable<Integer> {
         }
         o.println("7/7 bench dense vs pruned");
         o.flush();
-        List<BenchResult> bench = Benchmark.run(List.of(dense, pruned), Backend.ORT_CPU, t, 10, null);
+        List<BenchResult> bench = Benchmark.run(List.of(dense, pruned), Backend.ORT_CPU.label(), BackendOptions.cpu(t), 10, null);
         double seconds = (System.nanoTime() - start) / 1e9;
         QuickstartReport.write(out, spec, ModelBundle.read(bundle), eval, parity, prunedReport, denseReport, bench, seconds,
                 data.resolve("imagesTs"), data.resolve("labelsTs"), predictions);

@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -146,6 +147,35 @@ class CommandLineTest {
         Result parity = run("parity", "--model", out.toString(), "--onnx", onnx.toString());
         assertEquals(0, parity.code(), parity.out() + parity.err());
         assertTrue(parity.out().contains("parity PASSED"), parity.out());
+        // whole validation volumes: the runtime preprocesses the raw images and must segment them as the training model did
+        Result volumes = run("parity", "--model", out.toString(), "--onnx", onnx.toString(), "--dataset", ds.toString(), "--json");
+        assertEquals(0, volumes.code(), volumes.out() + volumes.err());
+        JsonNode vp = new ObjectMapper().readTree(volumes.out()).get("volumes");
+        assertEquals(1, vp.get("cases").size());
+        assertTrue(vp.get("agreement").asDouble() >= 0.9999, vp.toString());
+        // a training-model segmentation that differs in a few voxels must fail
+        org.e2enet.core.safetensors.SafeTensors golden = org.e2enet.core.safetensors.SafeTensors.read(out.resolve("golden.safetensors"));
+        List<org.e2enet.core.safetensors.Tensor> tampered = new java.util.ArrayList<>();
+        for (org.e2enet.core.safetensors.Tensor t : golden.tensors().values()) {
+            if (t.name().startsWith("golden.seg.")) {
+                byte[] d = t.data().clone();
+                for (int i = 0; i < d.length; i += 50) {
+                    d[i] = (byte) ((d[i] + 1) % 4);
+                }
+                t = org.e2enet.core.safetensors.Tensor.ofBytes(t.name(), t.shape(), d);
+            }
+            tampered.add(t);
+        }
+        org.e2enet.core.safetensors.SafeTensors.of(tampered).write(out.resolve("golden.safetensors"));
+        Result differs = run("parity", "--model", out.toString(), "--onnx", onnx.toString(), "--dataset", ds.toString());
+        assertEquals(1, differs.code(), differs.out() + differs.err());
+        assertTrue(differs.out().contains("volume label agreement") && differs.out().contains("FAILED"), differs.out());
+        Result noTrt = run("predict", "--onnx", onnx.toString(), "--input", ds.resolve("imagesTr").toString(), "--output",
+                dir.resolve("p3").toString(), "--backend", "tensorrt");
+        if (noTrt.code() != 0) {
+            assertEquals(2, noTrt.code(), noTrt.err());
+            assertTrue(noTrt.err().contains("TensorRT 8.6") || noTrt.err().contains("CUDA device"), noTrt.err());
+        }
         Path pred = dir.resolve("pred");
         Result predict = run("predict", "--onnx", onnx.toString(), "--input", ds.resolve("imagesTr").toString(), "--output", pred.toString());
         assertEquals(0, predict.code(), predict.err());

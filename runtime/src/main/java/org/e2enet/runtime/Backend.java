@@ -9,7 +9,9 @@ public enum Backend {
     /** ONNX Runtime's CUDA provider. */
     ORT_CUDA("ort-cuda"),
     /** ONNX Runtime's TensorRT provider (with CUDA behind it). */
-    ORT_TRT("ort-trt");
+    ORT_TRT("ort-trt"),
+    /** TensorRT itself, through bytedeco's bindings, with engines cached on disk. */
+    TENSORRT("tensorrt");
 
     private final String label;
 
@@ -22,14 +24,13 @@ public enum Backend {
         return label;
     }
 
-    /** Parses a command-line name ({@code auto} is resolved by {@link OnnxModel#resolve}). */
+    /** Parses a command-line name ({@code auto} is handled by {@link OnnxModel#open(java.nio.file.Path, String, BackendOptions)}). */
     public static Backend parse(String text) {
         for (Backend b : values()) {
             if (b.label.equals(text.toLowerCase(Locale.ROOT))) {
                 return b;
             }
         }
-        throw new IllegalArgumentException("unknown backend '" + text + "' (ort-cpu, ort-cuda, ort-trt or auto; the native "
-                + "TensorRT backend is not available in this build)");
+        throw new IllegalArgumentException("unknown backend '" + text + "' (ort-cpu, ort-cuda, ort-trt, tensorrt or auto)");
     }
 }

@@ -20,13 +20,14 @@ public final class Benchmark {
     }
 
     /**
+     * @param backend a backend name or {@code auto}
      * @param volume whole-volume size (d, h, w) at the model's target spacing, or null to skip
      */
-    public static List<BenchResult> run(List<Path> models, Backend backend, int threads, int runs, Shape3 volume) {
+    public static List<BenchResult> run(List<Path> models, String backend, BackendOptions options, int runs, Shape3 volume) {
         List<BenchResult> out = new ArrayList<>();
         double first = Double.NaN;
         for (Path file : models) {
-            try (OnnxModel model = OnnxModel.open(file, backend, threads)) {
+            try (OnnxModel model = OnnxModel.open(file, backend, options)) {
                 int[] p = model.spec().patchSize();
                 long[] shape = {1, model.spec().inputChannels(), p[0], p[1], p[2]};
                 float[] x = new float[(int) Arrays.stream(shape).reduce(1, (a, b) -> a * b)];
@@ -55,7 +56,7 @@ public final class Benchmark {
                     seconds = (System.nanoTime() - t0) / 1e9;
                     vps = volume.voxels() / seconds;
                 }
-                out.add(new BenchResult(file.toString(), backend.label(), median, ms[runs / 10], ms[Math.min(runs - 1, runs * 9 / 10)],
+                out.add(new BenchResult(file.toString(), model.backend().label(), median, ms[runs / 10], ms[Math.min(runs - 1, runs * 9 / 10)],
                         median / first, vps, seconds, peakRssMiB()));
             }
         }

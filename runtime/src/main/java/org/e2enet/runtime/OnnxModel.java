@@ -1,114 +1,80 @@
 package org.e2enet.runtime;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtProvider;
-import ai.onnxruntime.OrtSession;
-import java.nio.FloatBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumSet;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import org.e2enet.core.io.BadInputException;
+import org.e2enet.core.onnx.E2eNetOnnx;
 import org.e2enet.core.preprocess.Plans;
 import org.e2enet.core.spec.ModelSpec;
+import org.e2enet.core.window.TileNetwork;
 
 /**
- * An exported E2ENet loaded into ONNX Runtime: its spec and plans come from the model's own metadata, so a
- * deployment cannot apply the wrong preprocessing.
+ * An exported E2ENet ready to run on one backend: its spec and plans come from the model's own metadata, so
+ * a deployment cannot apply the wrong preprocessing.
  */
-public final class OnnxModel implements AutoCloseable {
-    private final OrtSession session;
+public final class OnnxModel implements TileNetwork, AutoCloseable {
+    /** The order {@code auto} tries: the fastest first. */
+    static final List<Backend> AUTO_ORDER = List.of(Backend.TENSORRT, Backend.ORT_TRT, Backend.ORT_CUDA, Backend.ORT_CPU);
+    private final TileEngine engine;
     private final ModelSpec spec;
     private final Plans plans;
     private final Backend backend;
-    private boolean closed;
+    private final String choice;
 
-    private OnnxModel(OrtSession session, ModelSpec spec, Plans plans, Backend backend) {
-        this.session = session;
-        this.spec = spec;
-        this.plans = plans;
+    private OnnxModel(TileEngine engine, E2eNetOnnx onnx, Backend backend, String choice) {
+        this.engine = engine;
+        this.spec = onnx.spec();
+        this.plans = onnx.plans();
         this.backend = backend;
+        this.choice = choice;
     }
 
-    /** {@code auto}: TensorRT provider, else CUDA, else CPU, by what ONNX Runtime reports available. */
-    public static Backend resolve(String requested) {
-        if (!"auto".equalsIgnoreCase(requested)) {
-            return Backend.parse(requested);
-        }
-        EnumSet<OrtProvider> available = OrtEnvironment.getAvailableProviders();
-        if (available.contains(OrtProvider.CUDA)) {
-            return Backend.ORT_CUDA;
-        }
-        return Backend.ORT_CPU;
+    /** Opens {@code file} on {@code backend} with {@code threads} CPU threads and otherwise default options. */
+    public static OnnxModel open(Path file, Backend backend, int threads) {
+        return open(file, backend, BackendOptions.cpu(threads));
+    }
+
+    /** Opens {@code file} on {@code backend}; a missing GPU library is a {@link BadInputException} saying what to install. */
+    public static OnnxModel open(Path file, Backend backend, BackendOptions options) {
+        E2eNetOnnx onnx = E2eNetOnnx.read(file);
+        return new OnnxModel(engine(onnx, backend, options), onnx, backend, backend.label());
     }
 
     /**
-     * Opens {@code file} on {@code backend} with {@code threads} intra-op threads (CPU; spinning off, which
-     * suits small machines).
+     * Opens {@code file} on the backend named {@code requested}; {@code auto} tries native TensorRT, then
+     * ONNX Runtime's TensorRT and CUDA providers, then the CPU, and {@link #choice()} says which it took and why.
      */
-    public static OnnxModel open(Path file, Backend backend, int threads) {
-        if (!Files.isRegularFile(file)) {
-            throw BadInputException.of(file, Files.exists(file) ? "not a regular file" : "no such ONNX model");
+    public static OnnxModel open(Path file, String requested, BackendOptions options) {
+        if (!"auto".equalsIgnoreCase(requested)) {
+            return open(file, Backend.parse(requested), options);
         }
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        OrtSession session;
-        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
-            o.setIntraOpNumThreads(Math.max(1, threads));
-            o.setInterOpNumThreads(1);
-            o.addConfigEntry("session.intra_op.allow_spinning", "0");
-            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            addProviders(o, backend);
-            session = env.createSession(file.toString(), o);
-        } catch (OrtException e) {
-            throw BadInputException.of(file, "ONNX Runtime cannot load it (" + firstLine(e.getMessage()) + ")", e);
-        }
-        Map<String, String> meta;
-        try {
-            meta = session.getMetadata().getCustomMetadata();
-        } catch (OrtException e) {
-            throw BadInputException.of(file, "cannot read its metadata (" + firstLine(e.getMessage()) + ")", e);
-        }
-        if (!meta.containsKey("e2enet.spec")) {
-            closeQuietly(session);
-            throw BadInputException.of(file, "is not an e2enet model (no e2enet.spec metadata); export it with 'e2enet export'");
-        }
-        ModelSpec spec = ModelSpec.fromJson(meta.get("e2enet.spec"), file + " e2enet.spec");
-        String plansJson = meta.get("e2enet.plans");
-        Plans plans = plansJson == null || plansJson.equals("null") ? null : Plans.fromJson(plansJson, file + " e2enet.plans");
-        return new OnnxModel(session, spec, plans, backend);
-    }
-
-    private static void addProviders(OrtSession.SessionOptions o, Backend backend) {
-        try {
-            switch (backend) {
-                case ORT_CPU -> {
+        E2eNetOnnx onnx = E2eNetOnnx.read(file);
+        List<String> skipped = new ArrayList<>();
+        for (Backend b : AUTO_ORDER) {
+            try {
+                TileEngine engine = engine(onnx, b, options);
+                String why = skipped.isEmpty() ? "" : " (" + String.join("; ", skipped) + ")";
+                return new OnnxModel(engine, onnx, b, "auto chose " + b.label() + why);
+            } catch (BadInputException e) {
+                if (b == Backend.ORT_CPU) {
+                    throw e;
                 }
-                case ORT_CUDA -> o.addCUDA(0);
-                case ORT_TRT -> {
-                    o.addCUDA(0);
-                    o.addTensorrt(0);
-                }
+                skipped.add(b.label() + " unavailable: " + shortReason(e.getMessage()));
             }
-        } catch (OrtException | UnsatisfiedLinkError e) {
-            throw new BadInputException(backend.label() + ": ONNX Runtime's " + (backend == Backend.ORT_TRT ? "TensorRT/" : "")
-                    + "CUDA provider cannot be loaded (" + firstLine(String.valueOf(e.getMessage())) + "). Build with 'mvn install -Pcuda' "
-                    + "(onnxruntime_gpu) and install CUDA 12.x with cuDNN 9" + (backend == Backend.ORT_TRT ? " and TensorRT 10" : "")
-                    + ", or use --backend ort-cpu", e);
         }
+        throw new IllegalStateException("unreachable: ort-cpu is always tried");
     }
 
-    private static String firstLine(String s) {
-        return s == null ? "" : s.lines().findFirst().orElse("");
+    private static String shortReason(String message) {
+        int paren = message.indexOf('(');
+        int close = message.indexOf(')', paren + 1);
+        return paren >= 0 && close > paren ? message.substring(paren + 1, close) : message;
     }
 
-    private static void closeQuietly(OrtSession s) {
-        try {
-            s.close();
-        } catch (OrtException e) {
-            // nothing more to do
-        }
+    private static TileEngine engine(E2eNetOnnx onnx, Backend backend, BackendOptions options) {
+        return backend == Backend.TENSORRT ? TensorRtEngine.open(onnx.file(), onnx.spec(), options)
+                : OrtEngine.open(onnx.file(), backend, options);
     }
 
     /** The network's spec. */
@@ -126,27 +92,26 @@ public final class OnnxModel implements AutoCloseable {
         return backend;
     }
 
-    /** Head-0 logits (N, classes, D, H, W) of an input (N, C, D, H, W). */
-    public float[] run(float[] input, long[] shape) {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), shape);
-             OrtSession.Result r = session.run(Map.of("image", t))) {
-            FloatBuffer fb = ((OnnxTensor) r.get("logits").orElseThrow()).getFloatBuffer();
-            float[] out = new float[fb.remaining()];
-            fb.get(out);
-            return out;
-        } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime failed on an input of shape " + java.util.Arrays.toString(shape) + ": "
-                    + firstLine(e.getMessage()), e);
-        }
+    /** How the backend was chosen: its name, or for {@code auto} which one and why the faster ones were skipped. */
+    public String choice() {
+        return choice;
     }
 
-    /** Closes the session; closing twice is harmless. */
+    /** Head-0 logits (N, classes, D, H, W) of an input (N, C, D, H, W). */
     @Override
-    public synchronized void close() {
-        if (!closed) {
-            closed = true;
-            closeQuietly(session);
-        }
+    public float[] run(float[] input, long[] shape) {
+        return engine.run(input, shape);
+    }
+
+    /** The spec's number of classes. */
+    @Override
+    public int classes() {
+        return spec.numClasses();
+    }
+
+    /** Releases the engine; closing twice is harmless. */
+    @Override
+    public void close() {
+        engine.close();
     }
 }

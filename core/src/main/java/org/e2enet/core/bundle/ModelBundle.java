@@ -45,6 +45,8 @@ public record ModelBundle(Path dir, BundleManifest manifest, SafeTensors weights
     public static final String OPTIMIZER = "optimizer.safetensors";
     /** Parity fixtures file. */
     public static final String GOLDEN = "golden.safetensors";
+    /** Name prefix, in golden.safetensors, of the training model's sliding-window segmentation of a validation case. */
+    public static final String GOLDEN_SEGMENTATION = "golden.seg.";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** The spec. */

@@ -21,6 +21,7 @@ import org.e2enet.core.safetensors.Tensor;
 import org.e2enet.core.spec.Accounting;
 import org.e2enet.core.spec.ModelSpec;
 import org.e2enet.core.volume.Shape3;
+import org.e2enet.core.window.WindowedPrediction;
 import org.e2enet.trainer.Rng;
 import org.e2enet.trainer.data.Augmenter;
 import org.e2enet.trainer.data.Batch;
@@ -32,6 +33,7 @@ import org.e2enet.trainer.dsff.Dsff;
 import org.e2enet.trainer.dsff.TopologyUpdate;
 import org.e2enet.trainer.nn.E2ENetModel;
 import org.e2enet.trainer.nn.ModelParameters;
+import org.e2enet.trainer.nn.WindowNetwork;
 import org.e2enet.trainer.optim.NesterovSgd;
 
 /**
@@ -40,6 +42,8 @@ import org.e2enet.trainer.optim.NesterovSgd;
  * bundle keeps weights, masks and momentum).
  */
 public final class Trainer {
+    /** Validation volumes whose whole-volume segmentation the bundle keeps for parity. */
+    public static final int GOLDEN_VOLUMES = 2;
     private static final ObjectMapper JSON = new ObjectMapper();
     private final TrainingConfig config;
     private final TrainingListener listener;
@@ -192,7 +196,7 @@ public final class Trainer {
                 last = new EpochRecord(epoch, lossSum / config.itersPerEpoch(), val2[0], dice, lr, dr, (System.nanoTime() - t0) / 1e9);
                 st.log().add(last);
                 boolean end = epoch == config.epochs() - 1;
-                writeBundle(spec, data, st, epoch + 1, end ? golden(model, valSampler, base) : null);
+                writeBundle(spec, data, st, epoch + 1, end ? golden(model, valSampler, val, patch, base) : null);
                 listener.epochDone(last);
             }
         }
@@ -241,9 +245,20 @@ public final class Trainer {
         return new NDArray[] {im.create(b.images(), new Shape(s)), im.create(b.labels(), new Shape(s[0], s[2], s[3], s[4]))};
     }
 
-    /** Parity fixtures: validation patches and the model's eval-mode head-0 logits on them. */
-    private SafeTensors golden(E2ENetModel model, PatchSampler sampler, NDManager base) {
+    /**
+     * Parity fixtures: validation patches and the model's eval-mode head-0 logits on them, and the model's
+     * sliding-window segmentation ({@code golden.seg.{case}}, on the preprocessed grid) of up to
+     * {@value #GOLDEN_VOLUMES} validation volumes, which {@code e2enet parity --dataset} compares with the runtime's.
+     */
+    private SafeTensors golden(E2ENetModel model, PatchSampler sampler, List<TrainingCase> val, Shape3 patch, NDManager base) {
         List<Tensor> out = new ArrayList<>();
+        if (config.goldenPatches() > 0) {
+            WindowNetwork net = new WindowNetwork(model, base);
+            for (TrainingCase c : val.subList(0, Math.min(GOLDEN_VOLUMES, val.size()))) {
+                WindowedPrediction.Result r = WindowedPrediction.predict(net, c.channels(), c.shape(), patch, 0.5, false, 1, false);
+                out.add(Tensor.ofBytes(ModelBundle.GOLDEN_SEGMENTATION + c.id(), new long[] {c.shape().d(), c.shape().h(), c.shape().w()}, r.labels()));
+            }
+        }
         for (int g = 0; g < config.goldenPatches(); g++) {
             Rng rng = BatchSource.rngFor(config.seed() + 424242, g);
             try (NDManager im = base.newSubManager()) {

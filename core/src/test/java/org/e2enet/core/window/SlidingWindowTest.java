@@ -1,4 +1,4 @@
-package org.e2enet.runtime;
+package org.e2enet.core.window;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,15 +1,15 @@
-package org.e2enet.runtime;
+package org.e2enet.core.window;
 
 import java.util.List;
 import org.e2enet.core.volume.Shape3;
 
 /** Runs tiles through the model and turns their logits into class probabilities, with optional mirroring. */
 final class TilePredictor {
-    private final OnnxModel model;
+    private final TileNetwork model;
     private final Shape3 tile;
     private final boolean mirroring;
 
-    TilePredictor(OnnxModel model, Shape3 tile, boolean mirroring) {
+    TilePredictor(TileNetwork model, Shape3 tile, boolean mirroring) {
         this.model = model;
         this.tile = tile;
         this.mirroring = mirroring;
@@ -32,7 +32,7 @@ final class TilePredictor {
             }
         }
         long[] shape = {b, c, tile.d(), tile.h(), tile.w()};
-        int classes = model.spec().numClasses();
+        int classes = model.classes();
         float[] logits = model.run(batch, shape);
         if (mirroring) {
             for (int mask = 1; mask < 8; mask++) {

@@ -1,4 +1,4 @@
-package org.e2enet.runtime;
+package org.e2enet.core.window;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.e2enet.runtime;
+package org.e2enet.core.window;
 
 import java.util.Arrays;
 import org.e2enet.core.volume.Shape3;
@@ -19,6 +19,12 @@ final class SlabAccumulator {
     private final float[][] probabilities;
     private int base;
 
+    /**
+     * @param volume the (padded) volume
+     * @param tile the tile
+     * @param classes output classes
+     * @param keepProbabilities also keep full probability maps
+     */
     SlabAccumulator(Shape3 volume, Shape3 tile, int classes, boolean keepProbabilities) {
         this.volume = volume;
         this.tile = tile;
@@ -94,10 +100,12 @@ final class SlabAccumulator {
         }
     }
 
+    /** The argmax labels (after {@link #finish()}). */
     byte[] labels() {
         return labels;
     }
 
+    /** The probability maps, when kept (after {@link #finish()}). */
     float[][] probabilities() {
         return probabilities;
     }

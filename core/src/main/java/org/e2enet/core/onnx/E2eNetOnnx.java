@@ -1,0 +1,59 @@
+package org.e2enet.core.onnx;
+
+import ai.onnx.proto.OnnxMl;
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.e2enet.core.io.BadInputException;
+import org.e2enet.core.preprocess.Plans;
+import org.e2enet.core.spec.ModelSpec;
+
+/**
+ * An exported E2ENet read from its ONNX file without any inference engine: the graph and the metadata the
+ * exporter wrote ({@code e2enet.spec}, {@code e2enet.plans}, {@code e2enet.accounting}). Files that are not
+ * ONNX, or ONNX models that are not ours, are refused with a message naming the file.
+ *
+ * @param file where it was read from
+ * @param model the parsed model
+ * @param metadata its metadata_props
+ * @param spec the network's spec
+ * @param plans the preprocessing it was trained with (null when exported from a bundle without plans)
+ */
+public record E2eNetOnnx(Path file, OnnxMl.ModelProto model, Map<String, String> metadata, ModelSpec spec, Plans plans) {
+    /** Reads and checks {@code file}. */
+    public static E2eNetOnnx read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw BadInputException.of(file, Files.exists(file) ? "not a regular file" : "no such ONNX model");
+        }
+        OnnxMl.ModelProto model;
+        try (InputStream in = Files.newInputStream(file)) {
+            model = OnnxMl.ModelProto.parseFrom(in);
+        } catch (InvalidProtocolBufferException e) {
+            throw BadInputException.of(file, "not an ONNX model (corrupt protobuf)");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        Map<String, String> meta = new LinkedHashMap<>();
+        model.getMetadataPropsList().forEach(p -> meta.put(p.getKey(), p.getValue()));
+        if (!meta.containsKey("e2enet.spec")) {
+            throw BadInputException.of(file, model.getGraph().getNodeCount() == 0 ? "not an ONNX model (no graph)"
+                    : "is not an e2enet model (no e2enet.spec metadata); export it with 'e2enet export'");
+        }
+        ModelSpec spec = ModelSpec.fromJson(meta.get("e2enet.spec"), file + " e2enet.spec");
+        String plansJson = meta.get("e2enet.plans");
+        Plans plans = plansJson == null || plansJson.equals("null") ? null : Plans.fromJson(plansJson, file + " e2enet.plans");
+        return new E2eNetOnnx(file, model, Collections.unmodifiableMap(meta), spec, plans);
+    }
+
+    /** The graph's statistics at the spec's patch size, batch 1. */
+    public OnnxGraphStats statsAtPatch() {
+        int[] p = spec.patchSize();
+        return OnnxGraphStats.of(model, new long[] {1, spec.inputChannels(), p[0], p[1], p[2]});
+    }
+}

@@ -1,0 +1,89 @@
+package org.e2enet.core.window;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.e2enet.core.preprocess.BoundingBox;
+import org.e2enet.core.volume.Shape3;
+
+/**
+ * nnU-Net's sliding-window prediction of a preprocessed volume, whatever runs the network: volumes smaller
+ * than the tile are padded with zeros (centred), overlapping tiles are weighted by a Gaussian, mirroring is
+ * optional, and softmax is accumulated and reduced to labels slab by slab, so memory stays at one tile's
+ * depth of accumulators. The training model and the exported one go through this same code, which is what
+ * lets parity compare their whole-volume predictions.
+ */
+public final class WindowedPrediction {
+    private WindowedPrediction() {
+    }
+
+    /**
+     * The outcome.
+     *
+     * @param labels argmax labels on the input grid
+     * @param probabilities per-class probabilities on the input grid, or null when not asked for
+     * @param tiles number of tiles run
+     * @param networkMs time spent in the network
+     */
+    public record Result(byte[] labels, float[][] probabilities, int tiles, double networkMs) {
+    }
+
+    /**
+     * Predicts one volume.
+     *
+     * @param network the network
+     * @param channels the preprocessed channels on {@code shape}
+     * @param shape their grid
+     * @param tile the tile (the network's patch size)
+     * @param step tile step as a fraction of the tile (nnU-Net: 0.5)
+     * @param mirroring average over the 8 flips
+     * @param batch tiles per network call
+     * @param probabilities also return the probability maps
+     */
+    public static Result predict(TileNetwork network, float[][] channels, Shape3 shape, Shape3 tile, double step, boolean mirroring,
+                                 int batch, boolean probabilities) {
+        int[] padLo = new int[3];
+        int[] padded = new int[3];
+        for (int a = 0; a < 3; a++) {
+            padded[a] = Math.max(shape.get(a), tile.get(a));
+            padLo[a] = (padded[a] - shape.get(a)) / 2;
+        }
+        Shape3 pshape = Shape3.of(padded);
+        BoundingBox inside = new BoundingBox(padLo, new int[] {padLo[0] + shape.d(), padLo[1] + shape.h(), padLo[2] + shape.w()});
+        float[][] input = new float[channels.length][];
+        for (int c = 0; c < input.length; c++) {
+            input[c] = shape.equals(pshape) ? channels[c] : inside.uncrop(channels[c], pshape, 0f);
+        }
+        TilePredictor predictor = new TilePredictor(network, tile, mirroring);
+        SlabAccumulator acc = new SlabAccumulator(pshape, tile, network.classes(), probabilities);
+        float[] gaussian = SlidingWindow.gaussian(tile);
+        long networkNs = 0;
+        List<int[]> tiles = SlidingWindow.tiles(pshape, tile, step);
+        for (int start = 0; start < tiles.size();) {
+            // a batch never spans two tile depths: the accumulator holds one tile's depth
+            int z = tiles.get(start)[0];
+            int end = start;
+            while (end < tiles.size() && end - start < batch && tiles.get(end)[0] == z) {
+                end++;
+            }
+            List<int[]> group = new ArrayList<>(tiles.subList(start, end));
+            start = end;
+            acc.advanceTo(z);
+            long t0 = System.nanoTime();
+            float[][] probs = predictor.predict(input, pshape, group);
+            networkNs += System.nanoTime() - t0;
+            for (int b = 0; b < group.size(); b++) {
+                acc.add(group.get(b), probs[b], gaussian);
+            }
+        }
+        acc.finish();
+        byte[] labels = inside.crop(acc.labels(), pshape);
+        float[][] p = null;
+        if (probabilities) {
+            p = new float[acc.probabilities().length][];
+            for (int c = 0; c < p.length; c++) {
+                p[c] = inside.crop(acc.probabilities()[c], pshape);
+            }
+        }
+        return new Result(labels, p, tiles.size(), networkNs / 1e6);
+    }
+}

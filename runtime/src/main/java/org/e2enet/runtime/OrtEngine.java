@@ -1,0 +1,107 @@
+package org.e2enet.runtime;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.providers.OrtCUDAProviderOptions;
+import ai.onnxruntime.providers.OrtTensorRTProviderOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import org.e2enet.core.io.BadInputException;
+
+/** ONNX Runtime on the CPU, or with its CUDA or TensorRT provider. */
+final class OrtEngine implements TileEngine {
+    private final OrtSession session;
+    private boolean closed;
+
+    private OrtEngine(OrtSession session) {
+        this.session = session;
+    }
+
+    /** A session for {@code file} on one of the {@code ort-*} backends. */
+    static OrtEngine open(Path file, Backend backend, BackendOptions options) {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+            o.setIntraOpNumThreads(options.threads());
+            o.setInterOpNumThreads(1);
+            o.addConfigEntry("session.intra_op.allow_spinning", "0");
+            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            addProviders(o, backend, options);
+            return new OrtEngine(env.createSession(file.toString(), o));
+        } catch (OrtException e) {
+            throw BadInputException.of(file, "ONNX Runtime cannot load it (" + firstLine(e.getMessage()) + ")", e);
+        }
+    }
+
+    private static void addProviders(OrtSession.SessionOptions o, Backend backend, BackendOptions options) {
+        if (backend == Backend.ORT_CPU) {
+            return;
+        }
+        try {
+            // TensorRT needs CUDA registered first; CUDA then runs what TensorRT does not take
+            if (backend == Backend.ORT_TRT) {
+                Files.createDirectories(options.engineCache().resolve("ort-trt"));
+                OrtTensorRTProviderOptions trt = new OrtTensorRTProviderOptions(options.deviceId());
+                for (Map.Entry<String, String> e : OrtProviderSettings.tensorrt(options).entrySet()) {
+                    trt.add(e.getKey(), e.getValue());
+                }
+                o.addCUDA(cudaOptions(options));
+                o.addTensorrt(trt);
+            } else {
+                o.addCUDA(cudaOptions(options));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the engine cache " + options.engineCache(), e);
+        } catch (OrtException | LinkageError e) {
+            throw new BadInputException(backend.label() + ": ONNX Runtime's " + (backend == Backend.ORT_TRT ? "TensorRT/" : "")
+                    + "CUDA provider cannot be loaded (" + firstLine(String.valueOf(e.getMessage())) + "). Build with 'mvn install -Pcuda' "
+                    + "(onnxruntime_gpu) and install CUDA 12.x with cuDNN 9" + (backend == Backend.ORT_TRT ? " and TensorRT 10" : "")
+                    + ", or use --backend ort-cpu", e);
+        }
+    }
+
+    private static OrtCUDAProviderOptions cudaOptions(BackendOptions options) throws OrtException {
+        OrtCUDAProviderOptions cuda = new OrtCUDAProviderOptions(options.deviceId());
+        for (Map.Entry<String, String> e : OrtProviderSettings.cuda(options).entrySet()) {
+            cuda.add(e.getKey(), e.getValue());
+        }
+        return cuda;
+    }
+
+    static String firstLine(String s) {
+        return s == null ? "" : s.lines().findFirst().orElse("");
+    }
+
+    @Override
+    public float[] run(float[] input, long[] shape) {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), shape);
+             OrtSession.Result r = session.run(Map.of("image", t))) {
+            FloatBuffer fb = ((OnnxTensor) r.get("logits").orElseThrow()).getFloatBuffer();
+            float[] out = new float[fb.remaining()];
+            fb.get(out);
+            return out;
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime failed on an input of shape " + Arrays.toString(shape) + ": "
+                    + firstLine(e.getMessage()), e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            try {
+                session.close();
+            } catch (OrtException e) {
+                // nothing more to do
+            }
+        }
+    }
+}

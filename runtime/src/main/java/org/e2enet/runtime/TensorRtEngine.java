@@ -1,0 +1,287 @@
+package org.e2enet.runtime;
+
+import static org.bytedeco.cuda.global.cudart.cudaFree;
+import static org.bytedeco.cuda.global.cudart.cudaGetDeviceCount;
+import static org.bytedeco.cuda.global.cudart.cudaGetDeviceProperties;
+import static org.bytedeco.cuda.global.cudart.cudaGetErrorString;
+import static org.bytedeco.cuda.global.cudart.cudaMalloc;
+import static org.bytedeco.cuda.global.cudart.cudaMemcpy;
+import static org.bytedeco.cuda.global.cudart.cudaMemcpyDeviceToHost;
+import static org.bytedeco.cuda.global.cudart.cudaMemcpyHostToDevice;
+import static org.bytedeco.cuda.global.cudart.cudaSetDevice;
+import static org.bytedeco.cuda.global.cudart.cudaStreamCreate;
+import static org.bytedeco.cuda.global.cudart.cudaStreamDestroy;
+import static org.bytedeco.cuda.global.cudart.cudaStreamSynchronize;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.bytedeco.cuda.cudart.CUstream_st;
+import org.bytedeco.cuda.cudart.cudaDeviceProp;
+import org.bytedeco.cuda.global.cudart;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.tensorrt.global.nvinfer;
+import org.bytedeco.tensorrt.global.nvonnxparser;
+import org.bytedeco.tensorrt.nvinfer.Dims32;
+import org.bytedeco.tensorrt.nvinfer.IBuilder;
+import org.bytedeco.tensorrt.nvinfer.IBuilderConfig;
+import org.bytedeco.tensorrt.nvinfer.ICudaEngine;
+import org.bytedeco.tensorrt.nvinfer.IExecutionContext;
+import org.bytedeco.tensorrt.nvinfer.IHostMemory;
+import org.bytedeco.tensorrt.nvinfer.ILogger;
+import org.bytedeco.tensorrt.nvinfer.INetworkDefinition;
+import org.bytedeco.tensorrt.nvinfer.IOptimizationProfile;
+import org.bytedeco.tensorrt.nvinfer.IRuntime;
+import org.bytedeco.tensorrt.nvonnxparser.IParser;
+import org.e2enet.core.io.AtomicFiles;
+import org.e2enet.core.io.BadInputException;
+import org.e2enet.core.spec.ModelSpec;
+
+/**
+ * Native TensorRT through bytedeco's bindings: the engine is built from the ONNX file once (FP32 or FP16,
+ * an optimisation profile for batches 1..maxBatch at the patch size), serialised into the engine cache under
+ * its {@link EngineCacheKey}, and deserialised on later runs. Needs TensorRT 8.6 and the CUDA 12 runtime.
+ */
+final class TensorRtEngine implements TileEngine {
+    private static final String INSTALL = "the native TensorRT backend needs TensorRT 8.6 (libnvinfer.so.8, libnvonnxparser.so.8) and the "
+            + "CUDA 12.x runtime (libcudart.so.12) with cuDNN 8.9 on the library path (LD_LIBRARY_PATH); install TensorRT 8.6 GA for "
+            + "CUDA 12 from NVIDIA, or use --backend ort-trt, ort-cuda or ort-cpu";
+    private final IRuntime runtime;
+    private final ICudaEngine engine;
+    private final IExecutionContext context;
+    private final CUstream_st stream;
+    private final Pointer deviceInput;
+    private final Pointer deviceOutput;
+    private final long inputPerSample;
+    private final long outputPerSample;
+    private final int maxBatch;
+    private final Path plan;
+    private boolean closed;
+
+    private TensorRtEngine(IRuntime runtime, ICudaEngine engine, ModelSpec spec, int maxBatch, Path plan) {
+        this.runtime = runtime;
+        this.engine = engine;
+        this.maxBatch = maxBatch;
+        this.plan = plan;
+        int[] p = spec.patchSize();
+        long voxels = (long) p[0] * p[1] * p[2];
+        inputPerSample = spec.inputChannels() * voxels;
+        outputPerSample = spec.numClasses() * voxels;
+        context = engine.createExecutionContext();
+        stream = new CUstream_st();
+        check(cudaStreamCreate(stream), "cudaStreamCreate");
+        deviceInput = new Pointer();
+        deviceOutput = new Pointer();
+        check(cudaMalloc(deviceInput, 4 * inputPerSample * maxBatch), "cudaMalloc (input)");
+        check(cudaMalloc(deviceOutput, 4 * outputPerSample * maxBatch), "cudaMalloc (output)");
+    }
+
+    /** Loads the TensorRT and CUDA natives, or explains what to install. */
+    static void loadNatives() {
+        try {
+            Loader.load(cudart.class);
+            Loader.load(nvinfer.class);
+            Loader.load(nvonnxparser.class);
+        } catch (LinkageError e) {
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            throw new BadInputException("tensorrt: cannot load TensorRT/CUDA (" + OrtEngine.firstLine(String.valueOf(root.getMessage())) + "); "
+                    + INSTALL, e);
+        }
+    }
+
+    /** Opens {@code file} on the GPU, building and caching its engine when the cache has none for this key. */
+    static TensorRtEngine open(Path file, ModelSpec spec, BackendOptions options) {
+        loadNatives();
+        int[] count = new int[1];
+        int status = cudaGetDeviceCount(count);
+        if (status != 0 || count[0] <= options.deviceId()) {
+            throw new BadInputException("tensorrt: no CUDA device " + options.deviceId() + " ("
+                    + (status != 0 ? cudaGetErrorString(status).getString() : count[0] + " device(s) found")
+                    + "); install the NVIDIA driver for CUDA 12, or use --backend ort-cpu");
+        }
+        check(cudaSetDevice(options.deviceId()), "cudaSetDevice");
+        cudaDeviceProp prop = new cudaDeviceProp();
+        check(cudaGetDeviceProperties(prop, options.deviceId()), "cudaGetDeviceProperties");
+        EngineCacheKey key = new EngineCacheKey(EngineCacheKey.sha256(file), prop.name().getString(), prop.major() * 10 + prop.minor(),
+                options.precision(), options.maxBatch(), nvinfer.getInferLibVersion());
+        Path plan = options.engineCache().resolve(key.fileName());
+        IRuntime runtime = nvinfer.createInferRuntime(Logger.INSTANCE);
+        ICudaEngine engine = null;
+        if (Files.isRegularFile(plan)) {
+            engine = deserialize(runtime, read(plan));
+            if (engine == null) {
+                System.err.println("tensorrt: cached engine " + plan + " does not load (" + Logger.INSTANCE.errors() + "); rebuilding it");
+            }
+        }
+        if (engine == null) {
+            byte[] bytes = build(file, spec, options);
+            try {
+                AtomicFiles.write(plan, out -> out.write(bytes));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the engine cache " + plan, e);
+            }
+            engine = deserialize(runtime, bytes);
+            if (engine == null) {
+                throw new IllegalStateException("tensorrt: the engine just built does not deserialise: " + Logger.INSTANCE.errors());
+            }
+        }
+        return new TensorRtEngine(runtime, engine, spec, options.maxBatch(), plan);
+    }
+
+    /** Where this engine's plan is cached. */
+    Path plan() {
+        return plan;
+    }
+
+    private static byte[] build(Path file, ModelSpec spec, BackendOptions options) {
+        Logger.INSTANCE.clear();
+        System.err.println("tensorrt: building the " + options.precision() + " engine for " + file + " (first run on this GPU; cached after)");
+        IBuilder builder = nvinfer.createInferBuilder(Logger.INSTANCE);
+        INetworkDefinition network = builder.createNetworkV2(1 << nvinfer.NetworkDefinitionCreationFlag.kEXPLICIT_BATCH.value);
+        IParser parser = nvonnxparser.createParser(network, Logger.INSTANCE);
+        try {
+            if (!parser.parseFromFile(file.toString(), ILogger.Severity.kWARNING.value)) {
+                List<String> errors = new ArrayList<>();
+                for (int i = 0; i < parser.getNbErrors(); i++) {
+                    errors.add(parser.getError(i).desc());
+                }
+                throw BadInputException.of(file, "TensorRT's ONNX parser refuses it: " + errors);
+            }
+            IBuilderConfig config = builder.createBuilderConfig();
+            config.setMemoryPoolLimit(nvinfer.MemoryPoolType.kWORKSPACE, 1L << 30);
+            if (options.fp16()) {
+                config.setFlag(nvinfer.BuilderFlag.kFP16);
+            }
+            IOptimizationProfile profile = builder.createOptimizationProfile();
+            profile.setDimensions("image", nvinfer.OptProfileSelector.kMIN, dims(spec, 1));
+            profile.setDimensions("image", nvinfer.OptProfileSelector.kOPT, dims(spec, options.maxBatch()));
+            profile.setDimensions("image", nvinfer.OptProfileSelector.kMAX, dims(spec, options.maxBatch()));
+            config.addOptimizationProfile(profile);
+            IHostMemory serialized = builder.buildSerializedNetwork(network, config);
+            if (serialized == null || serialized.isNull()) {
+                throw new IllegalStateException("tensorrt: building the engine failed: " + Logger.INSTANCE.errors());
+            }
+            byte[] bytes = new byte[Math.toIntExact(serialized.size())];
+            new BytePointer(serialized.data()).capacity(serialized.size()).get(bytes);
+            serialized.destroy();
+            config.destroy();
+            return bytes;
+        } finally {
+            parser.destroy();
+            network.destroy();
+            builder.destroy();
+        }
+    }
+
+    private static ICudaEngine deserialize(IRuntime runtime, byte[] bytes) {
+        Logger.INSTANCE.clear();
+        ICudaEngine e = runtime.deserializeCudaEngine(new BytePointer(bytes), bytes.length);
+        return e == null || e.isNull() ? null : e;
+    }
+
+    private static byte[] read(Path plan) {
+        try {
+            return Files.readAllBytes(plan);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the cached engine " + plan, e);
+        }
+    }
+
+    private static Dims32 dims(ModelSpec spec, long batch) {
+        int[] p = spec.patchSize();
+        return dims(new long[] {batch, spec.inputChannels(), p[0], p[1], p[2]});
+    }
+
+    private static Dims32 dims(long[] shape) {
+        Dims32 d = new Dims32();
+        d.nbDims(shape.length);
+        for (int i = 0; i < shape.length; i++) {
+            d.d(i, Math.toIntExact(shape[i]));
+        }
+        return d;
+    }
+
+    private static void check(int status, String call) {
+        if (status != 0) {
+            throw new IllegalStateException("tensorrt: " + call + " failed: " + cudaGetErrorString(status).getString());
+        }
+    }
+
+    @Override
+    public synchronized float[] run(float[] input, long[] shape) {
+        int n = Math.toIntExact(shape[0]);
+        if (n < 1 || n > maxBatch || input.length != n * inputPerSample) {
+            throw new IllegalArgumentException("tensorrt: batch of " + Arrays.toString(shape) + " does not fit the engine (batch 1.."
+                    + maxBatch + ", " + inputPerSample + " values per sample)");
+        }
+        if (!context.setInputShape("image", dims(shape))) {
+            throw new IllegalStateException("tensorrt: input shape " + Arrays.toString(shape) + " refused: " + Logger.INSTANCE.errors());
+        }
+        float[] out = new float[Math.toIntExact(n * outputPerSample)];
+        try (FloatPointer host = new FloatPointer(input); FloatPointer result = new FloatPointer(out.length)) {
+            check(cudaMemcpy(deviceInput, host, 4L * input.length, cudaMemcpyHostToDevice), "cudaMemcpy (input)");
+            context.setTensorAddress("image", deviceInput);
+            context.setTensorAddress("logits", deviceOutput);
+            if (!context.enqueueV3(stream)) {
+                throw new IllegalStateException("tensorrt: inference failed: " + Logger.INSTANCE.errors());
+            }
+            check(cudaStreamSynchronize(stream), "cudaStreamSynchronize");
+            check(cudaMemcpy(result, deviceOutput, 4L * out.length, cudaMemcpyDeviceToHost), "cudaMemcpy (output)");
+            result.get(out);
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            cudaFree(deviceInput);
+            cudaFree(deviceOutput);
+            cudaStreamDestroy(stream);
+            context.destroy();
+            engine.destroy();
+            runtime.destroy();
+        }
+    }
+
+    /** TensorRT's log: errors are kept for the next message, warnings go to stderr, the rest is dropped. */
+    private static final class Logger extends ILogger {
+        /** Created on first use, after {@link #loadNatives()} (the class needs the natives), and kept for good. */
+        static final Logger INSTANCE = new Logger();
+        private final List<String> errors = new ArrayList<>();
+
+        @Override
+        public void log(Severity severity, String msg) {
+            if (severity == Severity.kERROR || severity == Severity.kINTERNAL_ERROR) {
+                synchronized (errors) {
+                    errors.add(msg);
+                }
+            } else if (severity == Severity.kWARNING) {
+                System.err.println("tensorrt: " + msg);
+            }
+        }
+
+        String errors() {
+            synchronized (errors) {
+                return errors.isEmpty() ? "no message from TensorRT" : String.join("; ", errors);
+            }
+        }
+
+        void clear() {
+            synchronized (errors) {
+                errors.clear();
+            }
+        }
+    }
+}

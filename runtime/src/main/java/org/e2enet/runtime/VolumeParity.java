@@ -1,0 +1,123 @@
+package org.e2enet.runtime;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.e2enet.core.bundle.ModelBundle;
+import org.e2enet.core.io.BadInputException;
+import org.e2enet.core.nifti.NiftiReader;
+import org.e2enet.core.preprocess.CaseInput;
+import org.e2enet.core.preprocess.CasePreprocessor;
+import org.e2enet.core.preprocess.PreprocessedCase;
+import org.e2enet.core.safetensors.Tensor;
+import org.e2enet.core.volume.Shape3;
+import org.e2enet.core.volume.Volume;
+import org.e2enet.core.window.WindowedPrediction;
+
+/**
+ * DESIGN.md's parity on validation volumes: the runtime preprocesses the raw images itself (from the
+ * model's plans), runs the sliding window with the exported model, and its labels are compared with the
+ * training model's sliding-window segmentation of the same volumes, kept in the bundle's golden fixtures
+ * ({@code golden.seg.{case}}). Same window (step 0.5, no mirroring); it passes when argmax agreement is at
+ * least 99.99% and the Dice between the two predictions is at least 0.999 for every class present.
+ */
+public final class VolumeParity {
+    private VolumeParity() {
+    }
+
+    /**
+     * The outcome.
+     *
+     * @param passed every check passed
+     * @param cases the validation cases compared
+     * @param agreement fraction of voxels with the same label
+     * @param dicePerClass Dice between the two predictions per foreground class (NaN when absent from both)
+     * @param failures what failed, one line each
+     */
+    public record Report(boolean passed, List<String> cases, double agreement, double[] dicePerClass, List<String> failures) {
+    }
+
+    /**
+     * Compares on the validation cases of {@code bundle} found in {@code dataset} (a raw nnU-Net dataset, whose
+     * {@code imagesTr} is searched, or a directory of {@code {case}_XXXX.nii.gz} images).
+     */
+    public static Report run(ModelBundle bundle, OnnxModel model, Path dataset) {
+        Map<String, Tensor> golden = new TreeMap<>();
+        if (bundle.golden() != null) {
+            bundle.golden().tensors().forEach((name, t) -> {
+                if (name.startsWith(ModelBundle.GOLDEN_SEGMENTATION)) {
+                    golden.put(name.substring(ModelBundle.GOLDEN_SEGMENTATION.length()), t);
+                }
+            });
+        }
+        if (golden.isEmpty()) {
+            throw BadInputException.of(bundle.dir(), "has no golden validation segmentations (" + ModelBundle.GOLDEN_SEGMENTATION + "*; bundles trained by this "
+                    + "version write them at the end of training)");
+        }
+        if (model.plans() == null) {
+            throw new BadInputException("the model has no e2enet.plans metadata, so it cannot preprocess " + dataset);
+        }
+        Path images = Files.isDirectory(dataset.resolve("imagesTr")) ? dataset.resolve("imagesTr") : dataset;
+        Map<String, CaseFiles> files = CaseFiles.find(images, model.spec().inputChannels()).stream()
+                .collect(Collectors.toMap(CaseFiles::id, c -> c));
+        CasePreprocessor preprocessor = new CasePreprocessor(model.plans());
+        Shape3 tile = Shape3.of(model.spec().patchSize());
+        int k = model.spec().numClasses();
+        long[] tp = new long[k];
+        long[] fp = new long[k];
+        long[] fn = new long[k];
+        long agree = 0;
+        long voxels = 0;
+        for (Map.Entry<String, Tensor> e : golden.entrySet()) {
+            CaseFiles c = files.get(e.getKey());
+            if (c == null) {
+                throw BadInputException.of(images, "has no images of validation case '" + e.getKey() + "': pass the dataset the model was trained on");
+            }
+            List<Volume> channels = new ArrayList<>();
+            for (Path f : c.channels()) {
+                channels.add(NiftiReader.read(f));
+            }
+            PreprocessedCase pre = preprocessor.forward(CaseInput.of(c.id(), channels));
+            Shape3 shape = pre.geometry().shape();
+            long[] expected = e.getValue().shape();
+            if (expected.length != 3 || expected[0] != shape.d() || expected[1] != shape.h() || expected[2] != shape.w()) {
+                throw BadInputException.of(c.channels().get(0), "preprocesses to " + shape + ", the training model's segmentation of case '"
+                        + c.id() + "' has shape " + java.util.Arrays.toString(expected) + ": not the volume the model was validated on");
+            }
+            byte[] ours = WindowedPrediction.predict(model, pre.channels(), shape, tile, 0.5, false, 1, false).labels();
+            byte[] theirs = e.getValue().data();
+            for (int i = 0; i < ours.length; i++) {
+                int a = theirs[i] & 0xff;
+                int b = ours[i] & 0xff;
+                voxels++;
+                if (a == b) {
+                    agree++;
+                    tp[a]++;
+                } else {
+                    fp[b]++;
+                    fn[a]++;
+                }
+            }
+        }
+        double agreement = (double) agree / voxels;
+        List<String> failures = new ArrayList<>();
+        if (agreement < 0.9999) {
+            failures.add(String.format(Locale.ROOT, "validation volumes: label agreement %.5f < 0.9999", agreement));
+        }
+        double[] dice = new double[k - 1];
+        for (int cl = 1; cl < k; cl++) {
+            double denom = 2.0 * tp[cl] + fp[cl] + fn[cl];
+            dice[cl - 1] = denom == 0 ? Double.NaN : 2.0 * tp[cl] / denom;
+            if (denom > 0 && dice[cl - 1] < 0.999) {
+                failures.add(String.format(Locale.ROOT, "validation volumes: Dice of class %d between the two predictions %.4f < 0.999", cl,
+                        dice[cl - 1]));
+            }
+        }
+        return new Report(failures.isEmpty(), List.copyOf(golden.keySet()), agreement, dice, failures);
+    }
+}

@@ -1,0 +1,78 @@
+package org.e2enet.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtProvider;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.e2enet.core.io.BadInputException;
+import org.e2enet.core.spec.ModelSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Backend choice, options and engine cache keys: everything about the GPU backends that can be checked without a GPU. */
+class BackendTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void backendNamesParse() {
+        for (Backend b : Backend.values()) {
+            assertEquals(b, Backend.parse(b.label().toUpperCase(java.util.Locale.ROOT)));
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Backend.parse("cuda"));
+        assertTrue(e.getMessage().contains("tensorrt") && e.getMessage().contains("auto"), e.getMessage());
+    }
+
+    @Test
+    void providerSettingsCarryCacheFp16AndExhaustiveConvSearch() {
+        BackendOptions o = new BackendOptions(2, true, dir.resolve("engines"), 1, 4);
+        Map<String, String> trt = OrtProviderSettings.tensorrt(o);
+        assertEquals("1", trt.get("trt_engine_cache_enable"));
+        assertEquals(dir.resolve("engines").resolve("ort-trt").toAbsolutePath().toString(), trt.get("trt_engine_cache_path"));
+        assertEquals("1", trt.get("trt_fp16_enable"));
+        assertEquals("1", trt.get("device_id"));
+        assertEquals("0", OrtProviderSettings.tensorrt(new BackendOptions(2, false, dir, 0, 4)).get("trt_fp16_enable"));
+        assertEquals("EXHAUSTIVE", OrtProviderSettings.cuda(o).get("cudnn_conv_algo_search"));
+        assertEquals("fp16", o.precision());
+        assertTrue(BackendOptions.cpu(2).engineCache().toString().contains("engines"));
+        assertThrows(IllegalArgumentException.class, () -> new BackendOptions(0, false, dir, 0, 1));
+    }
+
+    @Test
+    void engineCacheKeyChangesWithEverythingAnEngineDependsOn() throws Exception {
+        Path a = Files.writeString(dir.resolve("a.onnx"), "model a");
+        Path b = Files.writeString(dir.resolve("b.onnx"), "model b");
+        // sha256("model a") computed independently with sha256sum
+        assertEquals("d9b0632857ca4b418510f29709cdb45a8b560322ee007a447ab4ec7b9730b88e", EngineCacheKey.sha256(a));
+        EngineCacheKey k = new EngineCacheKey(EngineCacheKey.sha256(a), "NVIDIA GeForce RTX 3090", 86, "fp16", 8, 8601);
+        assertEquals(EngineCacheKey.sha256(a).substring(0, 16) + "-nvidia-geforce-rtx-3090-sm86-fp16-b8-trt8601.plan", k.fileName());
+        assertNotEquals(k.fileName(), new EngineCacheKey(EngineCacheKey.sha256(b), k.gpuName(), 86, "fp16", 8, 8601).fileName());
+        assertNotEquals(k.fileName(), new EngineCacheKey(k.modelSha256(), "NVIDIA H100 80GB HBM3", 90, "fp16", 8, 8601).fileName());
+        assertNotEquals(k.fileName(), new EngineCacheKey(k.modelSha256(), k.gpuName(), 86, "fp32", 8, 8601).fileName());
+        assertNotEquals(k.fileName(), new EngineCacheKey(k.modelSha256(), k.gpuName(), 86, "fp16", 4, 8601).fileName());
+        assertNotEquals(k.fileName(), new EngineCacheKey(k.modelSha256(), k.gpuName(), 86, "fp16", 8, 8602).fileName());
+    }
+
+    @Test
+    void missingGpuLibrariesAreExplainedAndAutoFallsBackToTheCpu() throws Exception {
+        assumeFalse(OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA), "this machine has ONNX Runtime's CUDA provider");
+        ModelSpec spec = RuntimeFixtures.spec(new int[] {16, 32, 32}, 3);
+        Path onnx = RuntimeFixtures.export(spec, dir, 3);
+        BadInputException trt = assertThrows(BadInputException.class, () -> OnnxModel.open(onnx, Backend.TENSORRT, 1));
+        assertTrue(trt.getMessage().contains("TensorRT 8.6") && trt.getMessage().contains("libnvinfer"), trt.getMessage());
+        BadInputException ortTrt = assertThrows(BadInputException.class, () -> OnnxModel.open(onnx, Backend.ORT_TRT, 1));
+        assertTrue(ortTrt.getMessage().contains("-Pcuda") && ortTrt.getMessage().contains("TensorRT"), ortTrt.getMessage());
+        try (OnnxModel auto = OnnxModel.open(onnx, "auto", BackendOptions.cpu(1))) {
+            assertEquals(Backend.ORT_CPU, auto.backend());
+            assertTrue(auto.choice().startsWith("auto chose ort-cpu") && auto.choice().contains("tensorrt unavailable")
+                    && auto.choice().contains("ort-cuda unavailable"), auto.choice());
+        }
+    }
+}
