@@ -109,8 +109,11 @@ public record ModelBundle(Path dir, BundleManifest manifest, SafeTensors weights
 
     /** Every tensor the spec needs is there, float32, of the right shape; masks match their weights. */
     static void validate(Path dir, ModelSpec spec, SafeTensors weights, SafeTensors masks) {
-        Path wf = dir.resolve(WEIGHTS);
-        Path mf = dir.resolve(MASKS);
+        validate(dir.resolve(WEIGHTS), dir.resolve(MASKS), spec, weights, masks);
+    }
+
+    /** As {@link #validate(Path, ModelSpec, SafeTensors, SafeTensors)}, naming {@code wf} and {@code mf} in errors. */
+    static void validate(Path wf, Path mf, ModelSpec spec, SafeTensors weights, SafeTensors masks) {
         for (Map.Entry<String, long[]> e : spec.layers().tensorShapes().entrySet()) {
             Tensor t = weights.require(e.getKey(), wf);
             if (t.dtype() != DType.F32) {
