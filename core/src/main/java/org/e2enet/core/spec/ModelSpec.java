@@ -136,6 +136,12 @@ public record ModelSpec(int inputChannels, int numClasses, int baseChannels, int
                 sparsity, granularity, newDsff);
     }
 
+    /** The same spec with another patch size (d, h, w); the constructor checks it against the pools. */
+    public ModelSpec withPatchSize(int[] newPatchSize) {
+        return new ModelSpec(inputChannels, numClasses, baseChannels, maxChannels, poolKernels, shiftGroups, newPatchSize.clone(),
+                sparsity, granularity, dsff);
+    }
+
     /** The same spec for another dataset's input channels and classes. */
     public ModelSpec withIo(int newInputChannels, int newNumClasses) {
         return new ModelSpec(newInputChannels, newNumClasses, baseChannels, maxChannels, poolKernels, shiftGroups,

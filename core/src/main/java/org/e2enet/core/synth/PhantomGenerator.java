@@ -11,7 +11,9 @@ import org.e2enet.core.volume.VoxelType;
 
 /**
  * Makes CT-like synthetic cases: a body cylinder of soft tissue in air, organ-like structures (a large
- * rotated ellipsoid, a curved tube, a small ellipsoid, then further ellipsoids for more classes) with their
+ * rotated ellipsoid, a curved tube, a hyperenhancing lesion inside the organ (as a hypervascular tumour in
+ * the arterial phase),
+ * then further ellipsoids for more classes) with their
  * own intensities, Gaussian noise, a smooth multiplicative bias field, anisotropic spacing that varies per
  * case and a flipped (LPS-derived) affine. Deterministic in the seed and case index.
  */
@@ -57,8 +59,8 @@ public final class PhantomGenerator {
     static double intensity(int k) {
         return switch (k) {
             case 1 -> 120;
-            case 2 -> 260;
-            case 3 -> -60;
+            case 2 -> 300;
+            case 3 -> 210;
             default -> 160 + 45 * (k - 3);
         };
     }
@@ -75,15 +77,21 @@ public final class PhantomGenerator {
         double[] mm = {shape.d() * spacing.d(), shape.h() * spacing.h(), shape.w() * spacing.w()};
         byte[] labels = new byte[shape.voxelsInt()];
         boolean[] body = bodyMask(mm, spacing, rnd);
-        for (int k = 1; k < classes; k++) {
-            Structure s = k == 2 ? Tube.random(mm, rnd) : Ellipsoid.random(mm, rnd, k == 1 ? 0.22 : k == 3 ? 0.06 : 0.10);
-            paint(s, labels, body, spacing, k);
+        Ellipsoid organ = Ellipsoid.random(mm, rnd, 0.22);
+        paint(organ, labels, body, spacing, 1, false);
+        for (int k = 2; k < classes; k++) {
+            Structure s = switch (k) {
+                case 2 -> Tube.random(mm, rnd);
+                case 3 -> organ.lesion(rnd);
+                default -> Ellipsoid.random(mm, rnd, 0.10);
+            };
+            paint(s, labels, body, spacing, k, k == 3);
         }
         VoxelData image = VoxelData.allocate(VoxelType.INT16, labels.length);
         double[] phase = {rnd.nextDouble() * 6.28, rnd.nextDouble() * 6.28, rnd.nextDouble() * 6.28};
         double[] contrast = new double[classes];
         for (int k = 1; k < classes; k++) {
-            contrast[k] = intensity(k) + 15 * rnd.nextGaussian();
+            contrast[k] = intensity(k) + 10 * rnd.nextGaussian();
         }
         for (int z = 0; z < shape.d(); z++) {
             for (int y = 0; y < shape.h(); y++) {
@@ -121,12 +129,13 @@ public final class PhantomGenerator {
         return body;
     }
 
-    private void paint(Structure s, byte[] labels, boolean[] body, Spacing3 spacing, int k) {
+    /** Paints label k where {@code s} lies inside the body (and, for a lesion, inside the organ). */
+    private void paint(Structure s, byte[] labels, boolean[] body, Spacing3 spacing, int k, boolean onlyInOrgan) {
         for (int z = 0; z < shape.d(); z++) {
             for (int y = 0; y < shape.h(); y++) {
                 for (int x = 0; x < shape.w(); x++) {
                     int i = shape.index(z, y, x);
-                    if (body[i] && s.contains((z + 0.5) * spacing.d(), (y + 0.5) * spacing.h(), (x + 0.5) * spacing.w())) {
+                    if (body[i] && (!onlyInOrgan || labels[i] == 1) && s.contains((z + 0.5) * spacing.d(), (y + 0.5) * spacing.h(), (x + 0.5) * spacing.w())) {
                         labels[i] = (byte) k;
                     }
                 }
@@ -146,6 +155,15 @@ public final class PhantomGenerator {
             return new Ellipsoid(mm[0] * (0.3 + 0.4 * rnd.nextDouble()), mm[1] * (0.3 + 0.4 * rnd.nextDouble()),
                     mm[2] * (0.3 + 0.4 * rnd.nextDouble()), Math.min(mm[0] * 0.35, r * (1.2 + 0.6 * rnd.nextDouble())),
                     r * (0.8 + 0.4 * rnd.nextDouble()), r * (1.0 + 0.5 * rnd.nextDouble()), rnd.nextDouble() * Math.PI);
+        }
+
+        /** A lesion inside this organ: 50-65% of its smallest radius, centred within its inner third. */
+        Ellipsoid lesion(SplittableRandom rnd) {
+            double r = Math.min(az, Math.min(ay, ax));
+            double size = r * (0.50 + 0.15 * rnd.nextDouble());
+            return new Ellipsoid(cz + az * 0.3 * (2 * rnd.nextDouble() - 1), cy + r * 0.3 * (2 * rnd.nextDouble() - 1),
+                    cx + r * 0.3 * (2 * rnd.nextDouble() - 1), size, size * (0.9 + 0.2 * rnd.nextDouble()),
+                    size * (0.9 + 0.2 * rnd.nextDouble()), rnd.nextDouble() * Math.PI);
         }
 
         @Override

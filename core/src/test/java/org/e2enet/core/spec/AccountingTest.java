@@ -107,6 +107,10 @@ class AccountingTest {
     void specJsonRoundTripsAndRejectsBadFields() {
         ModelSpec spec = Presets.get("small").withGranularity(Granularity.parse("group:4"));
         assertEquals(spec, ModelSpec.fromJson(spec.toJson(), "x"));
+        ModelSpec flat = Presets.get("tiny").withPatchSize(new int[] {16, 48, 48});
+        assertEquals(List.of(2, 6, 6), java.util.Arrays.stream(flat.levelShape(3)).boxed().toList());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> flat.withPatchSize(new int[] {12, 48, 48})).getMessage()
+                .contains("not divisible"));
         String unknown = spec.toJson().replace("\"sparsity\"", "\"sparsty\"");
         BadInputException e = assertThrows(BadInputException.class, () -> ModelSpec.fromJson(unknown, "spec.json"));
         assertTrue(e.getMessage().contains("sparsty"), e.getMessage());

@@ -195,9 +195,14 @@ public final class Trainer {
                 double[] dice = java.util.Arrays.copyOfRange(val2, 1, val2.length);
                 last = new EpochRecord(epoch, lossSum / config.itersPerEpoch(), val2[0], dice, lr, dr, (System.nanoTime() - t0) / 1e9);
                 st.log().add(last);
-                boolean end = epoch == config.epochs() - 1;
+                boolean stop = epoch < config.epochs() - 1 && listener.stopAfter(last);
+                boolean end = epoch == config.epochs() - 1 || stop;
                 writeBundle(spec, data, st, epoch + 1, end ? golden(model, valSampler, val, patch, base) : null);
                 listener.epochDone(last);
+                if (stop) {
+                    listener.message("stopped after epoch " + (epoch + 1) + " of " + config.epochs() + ": the time budget is spent");
+                    break;
+                }
             }
         }
         return last;

@@ -21,6 +21,14 @@ public interface TrainingListener {
     default void epochDone(EpochRecord record) {
     }
 
+    /**
+     * Asked after each epoch's validation: true makes this epoch the last (a time budget ran out); the bundle
+     * is then written with its golden fixtures as at a normal end.
+     */
+    default boolean stopAfter(EpochRecord record) {
+        return false;
+    }
+
     /** A DSFF topology update happened at global iteration {@code iteration}. */
     default void topologyUpdated(long iteration, double deathRate, List<TopologyUpdate> updates) {
     }
