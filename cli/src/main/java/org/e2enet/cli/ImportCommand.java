@@ -6,11 +6,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.e2enet.core.bundle.WeightImport;
 import org.e2enet.core.preprocess.Plans;
-import org.e2enet.core.spec.Granularity;
 import org.e2enet.core.spec.ModelSpec;
-import org.e2enet.core.spec.Presets;
 import picocli.CommandLine;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -27,14 +24,8 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--weights", required = true, description = "The weights (safetensors, float32).")
     Path weights;
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    TrainCommand.Source source;
-
-    @Option(names = "--sparsity", description = "Feature sparsity S the weights were trained at (0 = dense).")
-    Double sparsity;
-
-    @Option(names = "--granularity", description = "kernel (paper), channel or group:G.")
-    String granularity;
+    @CommandLine.Mixin
+    SpecOptions specOptions;
 
     @Option(names = "--plans", description = "plans.json of the preprocessing the weights were trained with (needed to predict).")
     Path plans;
@@ -50,13 +41,7 @@ final class ImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ModelSpec spec = source.preset != null ? Presets.get(source.preset) : ModelSpec.read(source.file);
-        if (sparsity != null) {
-            spec = spec.withSparsity(sparsity);
-        }
-        if (granularity != null) {
-            spec = spec.withGranularity(Granularity.parse(granularity));
-        }
+        ModelSpec spec = specOptions.resolve();
         WeightImport.Result r = WeightImport.run(weights, masks, spec, plans == null ? null : Plans.read(plans), out);
         PrintWriter o = cmd.commandLine().getOut();
         o.printf(Locale.ROOT, "wrote %s: %d tensors, masks %s, %d params (paper), %.3f G paper FLOPs%n", out, r.tensors(),

@@ -72,30 +72,27 @@ final class ParityCommand implements Callable<Integer> {
             o.printf(Locale.ROOT, "%-34s %-14s %-16s %s%n", "check", "value", "limit", "result");
             row(o, "max |logits - golden|", r.maxAbsDiff(), 1e-3 * r.scale(), r.maxAbsDiff() <= 1e-3 * r.scale());
             row(o, "mean |logits - golden|", r.meanAbsDiff(), 1e-5 * r.scale(), r.meanAbsDiff() <= 1e-5 * r.scale());
-            o.printf(Locale.ROOT, "%-34s %-14.6f %-16s %s%n", "argmax agreement", r.argmaxAgreement(), ">= 0.9999",
-                    r.argmaxAgreement() >= 0.9999 ? "ok" : "FAIL");
-            for (int c = 0; c < r.dicePerClass().length; c++) {
-                double d = r.dicePerClass()[c];
-                o.printf(Locale.ROOT, "%-34s %-14.6f %-16s %s%n", "Dice of class " + (c + 1), d, ">= 0.999",
-                        Double.isNaN(d) ? "absent" : d >= 0.999 ? "ok" : "FAIL");
-            }
+            agreementRows(o, "", r.argmaxAgreement(), r.dicePerClass());
             o.printf(Locale.ROOT, "%-34s %-14d %-16s %s%n", "graph true FLOPs", r.graphTrueFlops(),
                     r.expectedTrueFlops() > 0 ? "report " + r.expectedTrueFlops() : "(no report)",
                     r.expectedTrueFlops() == 0 ? "skipped" : r.failures().stream().anyMatch(f -> f.contains("FLOPs")) ? "FAIL" : "ok");
             if (volumes != null) {
-                o.printf(Locale.ROOT, "%-34s %-14.6f %-16s %s%n", "volume label agreement", volumes.agreement(), ">= 0.9999",
-                        volumes.agreement() >= 0.9999 ? "ok" : "FAIL");
-                for (int c = 0; c < volumes.dicePerClass().length; c++) {
-                    double d = volumes.dicePerClass()[c];
-                    o.printf(Locale.ROOT, "%-34s %-14.6f %-16s %s%n", "volume Dice of class " + (c + 1), d, ">= 0.999",
-                            Double.isNaN(d) ? "absent" : d >= 0.999 ? "ok" : "FAIL");
-                }
+                agreementRows(o, "volume ", volumes.agreement(), volumes.dicePerClass());
             }
             o.printf(Locale.ROOT, "parity %s on %d golden patch(es)%s, backend %s%n", passed ? "PASSED" : "FAILED", r.fixtures(),
                     volumes == null ? "" : " and " + volumes.cases().size() + " validation volume(s) " + volumes.cases(), b);
         }
         o.flush();
         return passed ? 0 : E2eNetCommand.CHECK_FAILED;
+    }
+
+    /** The agreement and per-class Dice rows between the two predictions. */
+    private static void agreementRows(PrintWriter o, String prefix, double agreement, double[] dice) {
+        o.printf(Locale.ROOT, "%-34s %-14.6f %-16s %s%n", prefix + "label agreement", agreement, ">= 0.9999", agreement >= 0.9999 ? "ok" : "FAIL");
+        for (int c = 0; c < dice.length; c++) {
+            o.printf(Locale.ROOT, "%-34s %-14.6f %-16s %s%n", prefix + "Dice of class " + (c + 1), dice[c], ">= 0.999",
+                    Double.isNaN(dice[c]) ? "absent" : dice[c] >= 0.999 ? "ok" : "FAIL");
+        }
     }
 
     private static void row(PrintWriter o, String name, double value, double limit, boolean ok) {

@@ -13,6 +13,7 @@ import org.e2enet.core.metrics.EvaluationReport;
 import org.e2enet.core.metrics.Evaluator;
 import org.e2enet.core.dataset.DatasetDescriptor;
 import org.e2enet.core.progress.ProgressListener;
+import org.e2enet.core.spec.DsffSettings;
 import org.e2enet.core.spec.Granularity;
 import org.e2enet.core.spec.ModelSpec;
 import org.e2enet.core.spec.Presets;
@@ -30,6 +31,7 @@ import org.e2enet.runtime.CasePrediction;
 import org.e2enet.runtime.OnnxModel;
 import org.e2enet.runtime.ParityCheck;
 import org.e2enet.runtime.ParityReport;
+import org.e2enet.runtime.VolumeParity;
 import org.e2enet.runtime.Segmenter;
 import org.e2enet.runtime.SegmenterOptions;
 import org.e2enet.trainer.loop.EpochRecord;
@@ -50,11 +52,17 @@ import picocli.CommandLine.Option;
             "  bin/e2enet quickstart",
             "  bin/e2enet quickstart --out /tmp/qs --epochs 6"})
 final class QuickstartCommand implements Callable<Integer> {
+    /** What export, prediction, evaluation, parity and bench take after training, with margin (measured: about 40 s). */
+    private static final double AFTER_TRAINING_SECONDS = 90;
     @Option(names = "--out", defaultValue = "quickstart-out", description = "Output directory. Default: ${DEFAULT-VALUE}.")
     Path out;
 
     @Option(names = "--epochs", defaultValue = "10", description = "Training epochs. Default: ${DEFAULT-VALUE}.")
     int epochs;
+
+    @Option(names = "--budget", defaultValue = "15", description = "Minutes for the whole run: training stops early, after an "
+            + "epoch, when the next one would leave too little time for the steps after it. Default: ${DEFAULT-VALUE}.")
+    double budget;
 
     @Option(names = "--iters-per-epoch", defaultValue = "100", description = "Iterations per epoch. Default: ${DEFAULT-VALUE}.")
     int iters;
@@ -68,11 +76,25 @@ final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--test-cases", defaultValue = "4", description = "Held-out cases. Default: ${DEFAULT-VALUE}.")
     int testCases;
 
-    @Option(names = "--shape", arity = "3", paramLabel = "N", description = "Phantom size D H W. Default: 40 80 80.")
-    int[] shape = {40, 80, 80};
+    @Option(names = "--shape", arity = "3", paramLabel = "N", description = "Phantom size D H W. Default: 32 48 48.")
+    int[] shape = {32, 48, 48};
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec cmd;
+
+    /**
+     * The {@code tiny} preset with channel granularity (whole input channels pruned: the export's convolutions
+     * are physically smaller, 91% of the FLOPs cut realised against 46% for group:4 and none for kernel), a
+     * (16, 48, 48) patch that spans the phantoms' plane as nnU-Net's planner would choose for this anisotropic
+     * data, and a DSFF update every 100 iterations: on these short runs an update every 30 measured held-out
+     * Dice organ 0.74 / vessel 0.79 / lesion 0.00 against 0.85 / 0.65 / 0.38 at 100 (one 16 x 100 run each).
+     */
+    static ModelSpec spec() {
+        ModelSpec tiny = Presets.get("tiny");
+        DsffSettings d = tiny.dsff();
+        return tiny.withGranularity(Granularity.CHANNEL).withPatchSize(new int[] {16, 48, 48})
+                .withDsff(new DsffSettings(100, d.deathRate(), d.deathRateMin(), d.regrow(), d.isStatic()));
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -95,12 +117,24 @@ final class QuickstartCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "1/7 synthetic phantoms: %d training, %d held-out cases%n", cases, testCases);
         o.flush();
         SyntheticDataset.write(data, cases, testCases, 7, 3, Shape3.of(shape), false, new ConsoleProgress());
-        ModelSpec spec = Presets.get("tiny").withGranularity(Granularity.CHANNEL);
-        o.printf(Locale.ROOT, "2/7 training tiny E2ENet, DSFF sparsity %.1f, channel granularity, %d x %d iterations%n", spec.sparsity(),
-                epochs, iters);
+        ModelSpec spec = spec();
+        o.printf(Locale.ROOT, "2/7 training tiny E2ENet (patch %s), DSFF sparsity %.1f, channel granularity, %d x %d iterations%n",
+                java.util.Arrays.toString(spec.patchSize()), spec.sparsity(), epochs, iters);
         o.flush();
         Trainer trainer = new Trainer(new TrainingConfig(data, bundle, spec, epochs, iters, 2, 0.01, 0.99, 3e-5, 12, 0, 0, false,
                 ConvMode.CONV3D, 10, 2, true, false), new org.e2enet.trainer.loop.TrainingListener() {
+                    @Override
+                    public boolean stopAfter(EpochRecord r) {
+                        double elapsed = (System.nanoTime() - start) / 1e9;
+                        return elapsed + r.seconds() + AFTER_TRAINING_SECONDS > budget * 60;
+                    }
+
+                    @Override
+                    public void message(String text) {
+                        o.println("  " + text);
+                        o.flush();
+                    }
+
                     @Override
                     public void epochDone(EpochRecord r) {
                         o.printf(Locale.ROOT, "  epoch %d: train loss %.4f, validation pseudo-Dice %.3f (%.0f s)%n", r.epoch(), r.trainLoss(),
@@ -126,20 +160,23 @@ final class QuickstartCommand implements Callable<Integer> {
         EvaluationReport eval = Evaluator.evaluate(predictions, data.resolve("labelsTs"), names, 1.0, ProgressListener.NONE);
         o.println("6/7 parity");
         ParityReport parity;
+        VolumeParity.Report volumes;
         try (OnnxModel m = OnnxModel.open(pruned, Backend.ORT_CPU, t)) {
-            parity = ParityCheck.run(ModelBundle.read(bundle), pruned, m);
+            ModelBundle b = ModelBundle.read(bundle);
+            parity = ParityCheck.run(b, pruned, m);
+            volumes = VolumeParity.run(b, m, data);
         }
         o.println("7/7 bench dense vs pruned");
         o.flush();
         List<BenchResult> bench = Benchmark.run(List.of(dense, pruned), Backend.ORT_CPU.label(), BackendOptions.cpu(t), 10, null);
         double seconds = (System.nanoTime() - start) / 1e9;
-        QuickstartReport.write(out, spec, ModelBundle.read(bundle), eval, parity, prunedReport, denseReport, bench, seconds,
+        QuickstartReport.write(out, spec, ModelBundle.read(bundle), eval, parity, volumes, prunedReport, denseReport, bench, seconds,
                 data.resolve("imagesTs"), data.resolve("labelsTs"), predictions);
         Files.copy(bundle.resolve("progress.png"), out.resolve("training-curves.png"), StandardCopyOption.REPLACE_EXISTING);
         o.printf(Locale.ROOT, "%nheld-out mean Dice %.3f, parity %s, speedup %.2fx (FLOPs ratio %.3f), %.0f s in all; see %s%n",
-                eval.meanDice(), parity.passed() ? "passed" : "FAILED", bench.get(0).tileMedianMs() / bench.get(1).tileMedianMs(),
+                eval.meanDice(), parity.passed() && volumes.passed() ? "passed" : "FAILED", bench.get(0).tileMedianMs() / bench.get(1).tileMedianMs(),
                 (double) prunedReport.graphTrueFlops() / denseReport.graphTrueFlops(), seconds, out.resolve("report.md"));
         o.flush();
-        return parity.passed() ? 0 : E2eNetCommand.CHECK_FAILED;
+        return parity.passed() && volumes.passed() ? 0 : E2eNetCommand.CHECK_FAILED;
     }
 }

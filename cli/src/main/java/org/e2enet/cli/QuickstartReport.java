@@ -19,6 +19,7 @@ import org.e2enet.core.volume.Volume;
 import org.e2enet.exporter.ExportReport;
 import org.e2enet.runtime.BenchResult;
 import org.e2enet.runtime.ParityReport;
+import org.e2enet.runtime.VolumeParity;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -31,7 +32,8 @@ final class QuickstartReport {
     private QuickstartReport() {
     }
 
-    static void write(Path out, ModelSpec spec, ModelBundle bundle, EvaluationReport eval, ParityReport parity, ExportReport pruned,
+    static void write(Path out, ModelSpec spec, ModelBundle bundle, EvaluationReport eval, ParityReport parity, VolumeParity.Report volumes,
+                      ExportReport pruned,
                       ExportReport dense, List<BenchResult> bench, double seconds, Path images, Path labels, Path predictions)
             throws IOException {
         Map<String, Object> r = new LinkedHashMap<>();
@@ -42,11 +44,14 @@ final class QuickstartReport {
         }
         r.put("perClassDice", perClass);
         Map<String, Object> p = new LinkedHashMap<>();
-        p.put("passed", parity.passed());
+        p.put("passed", parity.passed() && volumes.passed());
         p.put("maxAbsLogitDiff", parity.maxAbsDiff());
         p.put("meanAbsLogitDiff", parity.meanAbsDiff());
         p.put("argmaxAgreement", parity.argmaxAgreement());
         p.put("dice", parity.dicePerClass());
+        p.put("validationVolumes", volumes.cases());
+        p.put("volumeAgreement", volumes.agreement());
+        p.put("volumeDice", volumes.dicePerClass());
         r.put("parity", p);
         r.put("params", bundle.manifest().accounting().params());
         r.put("paperFlops", bundle.manifest().accounting().paperFlops());
@@ -70,8 +75,9 @@ final class QuickstartReport {
         md.append("| figure | value |\n|---|---|\n");
         md.append(String.format(Locale.ROOT, "| held-out mean Dice (pruned ONNX model) | %.3f |%n", eval.meanDice()));
         perClass.forEach((k, v) -> md.append(String.format(Locale.ROOT, "| Dice %s | %.3f |%n", k, v)));
-        md.append(String.format(Locale.ROOT, "| parity | %s (max abs logit diff %.2g, argmax agreement %.5f) |%n",
-                parity.passed() ? "passed" : "FAILED", parity.maxAbsDiff(), parity.argmaxAgreement()));
+        md.append(String.format(Locale.ROOT, "| parity | %s (golden patches: max abs logit diff %.2g, argmax agreement %.5f; "
+                        + "%d whole validation volume(s): label agreement %.5f) |%n", parity.passed() && volumes.passed() ? "passed" : "FAILED",
+                parity.maxAbsDiff(), parity.argmaxAgreement(), volumes.cases().size(), volumes.agreement()));
         md.append(String.format(Locale.ROOT, "| params (paper Eq. 4) | %d |%n", bundle.manifest().accounting().params()));
         md.append(String.format(Locale.ROOT, "| paper FLOPs (Eq. 5) | %.3f G |%n", bundle.manifest().accounting().paperFlops() / 1e9));
         md.append(String.format(Locale.ROOT, "| true FLOPs dense / pruned graph | %.3f G / %.3f G |%n", dense.graphTrueFlops() / 1e9,

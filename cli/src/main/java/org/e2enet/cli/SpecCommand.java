@@ -1,18 +1,14 @@
 package org.e2enet.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.e2enet.core.spec.Accounting;
-import org.e2enet.core.spec.Granularity;
 import org.e2enet.core.spec.LayerCost;
 import org.e2enet.core.spec.ModelSpec;
-import org.e2enet.core.spec.Presets;
 import picocli.CommandLine;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,21 +22,8 @@ import picocli.CommandLine.Option;
             "  e2enet spec --preset tiny --granularity channel --json",
             "  e2enet spec --spec my-spec.json"})
 final class SpecCommand implements Callable<Integer> {
-    static final class Source {
-        @Option(names = "--preset", description = "One of: tiny, small, amos, btcv, brats.")
-        String preset;
-        @Option(names = "--spec", description = "A spec JSON file (DESIGN.md 'spec').")
-        Path file;
-    }
-
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    Source source;
-
-    @Option(names = "--sparsity", description = "Override the spec's sparsity (0 = dense).")
-    Double sparsity;
-
-    @Option(names = "--granularity", description = "Override the granularity: dense, kernel, channel, group:G.")
-    String granularity;
+    @CommandLine.Mixin
+    SpecOptions specOptions;
 
     @Option(names = "--json", description = "Print one JSON object (spec, params, paperFlops, trueFlops, layers).")
     boolean json;
@@ -50,7 +33,7 @@ final class SpecCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ModelSpec spec = resolve();
+        ModelSpec spec = specOptions.resolve();
         Accounting a = Accounting.expected(spec);
         PrintWriter out = cmd.commandLine().getOut();
         if (json) {
@@ -66,17 +49,6 @@ final class SpecCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
-    }
-
-    private ModelSpec resolve() {
-        ModelSpec spec = source.preset != null ? Presets.get(source.preset) : ModelSpec.read(source.file);
-        if (sparsity != null) {
-            spec = spec.withSparsity(sparsity);
-        }
-        if (granularity != null) {
-            spec = spec.withGranularity(Granularity.parse(granularity));
-        }
-        return spec;
     }
 
     private static void printTable(PrintWriter out, ModelSpec spec, Accounting a) {

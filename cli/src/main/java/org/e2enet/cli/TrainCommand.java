@@ -9,9 +9,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.e2enet.core.spec.DsffSettings;
-import org.e2enet.core.spec.Granularity;
 import org.e2enet.core.spec.ModelSpec;
-import org.e2enet.core.spec.Presets;
 import org.e2enet.trainer.dsff.TopologyUpdate;
 import org.e2enet.trainer.loop.EpochRecord;
 import org.e2enet.trainer.loop.Trainer;
@@ -19,7 +17,6 @@ import org.e2enet.trainer.loop.TrainingConfig;
 import org.e2enet.trainer.loop.TrainingListener;
 import org.e2enet.trainer.nn.ConvMode;
 import picocli.CommandLine;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -34,27 +31,14 @@ import picocli.CommandLine.Option;
             "  e2enet train --dataset data/phantoms --preset tiny --out models/tiny --epochs 8 --resume",
             "  e2enet train --dataset pre/ --spec my-spec.json --out models/m --sparsity 0.8 --granularity channel"})
 final class TrainCommand implements Callable<Integer> {
-    static final class Source {
-        @Option(names = "--preset", description = "tiny, small, amos, btcv or brats.")
-        String preset;
-        @Option(names = "--spec", description = "A spec JSON file.")
-        Path file;
-    }
-
     @Option(names = "--dataset", required = true, description = "Raw nnU-Net dataset or an 'e2enet preprocess' output.")
     Path dataset;
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    Source source;
+    @CommandLine.Mixin
+    SpecOptions specOptions;
 
     @Option(names = "--out", required = true, description = "Model bundle directory.")
     Path out;
-
-    @Option(names = "--sparsity", description = "Feature sparsity S (0 = dense).")
-    Double sparsity;
-
-    @Option(names = "--granularity", description = "kernel (paper), channel or group:G.")
-    String granularity;
 
     @Option(names = "--static", description = "Static sparsity: masks never change.")
     boolean isStatic;
@@ -107,13 +91,7 @@ final class TrainCommand implements Callable<Integer> {
             System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(threads));
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         }
-        ModelSpec spec = source.preset != null ? Presets.get(source.preset) : ModelSpec.read(source.file);
-        if (sparsity != null) {
-            spec = spec.withSparsity(sparsity);
-        }
-        if (granularity != null) {
-            spec = spec.withGranularity(Granularity.parse(granularity));
-        }
+        ModelSpec spec = specOptions.resolve();
         if (isStatic || updateFrequency != null) {
             DsffSettings d = spec.dsff();
             spec = spec.withDsff(new DsffSettings(updateFrequency != null ? updateFrequency : d.updateFrequency(), d.deathRate(),

@@ -209,9 +209,13 @@ class CommandLineTest {
     @Test
     void quickstartRunsThePipelineAndWritesItsReport() throws Exception {
         Path out = dir.resolve("qs");
-        Result r = run("quickstart", "--out", out.toString(), "--epochs", "1", "--iters-per-epoch", "2", "--cases", "3",
-                "--test-cases", "1", "--shape", "16", "40", "40", "--threads", "2");
+        // a budget far too small: training stops after its first epoch and the run still completes with golden fixtures
+        Result r = run("quickstart", "--out", out.toString(), "--epochs", "3", "--iters-per-epoch", "2", "--cases", "3",
+                "--test-cases", "1", "--shape", "16", "40", "40", "--threads", "2", "--budget", "0.01");
         assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("stopped after epoch 1 of 3"), r.out());
+        assertEquals(1, new ObjectMapper().readTree(Files.readString(out.resolve("model/manifest.json"))).get("training").get("epochsDone")
+                .asInt());
         JsonNode report = new ObjectMapper().readTree(Files.readString(out.resolve("report.json")));
         for (String key : new String[] {"meanDice", "perClassDice", "parity", "params", "paperFlops", "trueFlops", "latencyMs", "speedup",
             "seconds"}) {

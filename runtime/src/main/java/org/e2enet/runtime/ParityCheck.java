@@ -42,11 +42,7 @@ public final class ParityCheck {
         double sumDiff = 0;
         long count = 0;
         double scale = 1;
-        long agree = 0;
-        long voxels = 0;
-        long[] tp = new long[k];
-        long[] fp = new long[k];
-        long[] fn = new long[k];
+        LabelAgreement labels = new LabelAgreement(k);
         int fixtures = 0;
         for (int g = 0; bundle.golden().tensors().containsKey("golden.input." + g); g++, fixtures++) {
             Tensor in = bundle.golden().tensors().get("golden.input." + g);
@@ -64,21 +60,10 @@ public final class ParityCheck {
             count += out.length;
             int vox = out.length / k;
             for (int v = 0; v < vox; v++) {
-                int a = argmax(golden, v, vox, k);
-                int b = argmax(out, v, vox, k);
-                voxels++;
-                if (a == b) {
-                    agree++;
-                    tp[a]++;
-                } else {
-                    fp[b]++;
-                    fn[a]++;
-                }
+                labels.add(argmax(golden, v, vox, k), argmax(out, v, vox, k));
             }
         }
         double mean = sumDiff / Math.max(1, count);
-        double agreement = (double) agree / Math.max(1, voxels);
-        double[] dice = new double[k - 1];
         List<String> failures = new ArrayList<>();
         if (maxDiff > 1e-3 * scale) {
             failures.add(String.format(Locale.ROOT, "max |logits - golden| %.3g > 1e-3 x %.3g", maxDiff, scale));
@@ -86,23 +71,14 @@ public final class ParityCheck {
         if (mean > 1e-5 * scale) {
             failures.add(String.format(Locale.ROOT, "mean |logits - golden| %.3g > 1e-5 x %.3g", mean, scale));
         }
-        if (agreement < 0.9999) {
-            failures.add(String.format(Locale.ROOT, "argmax agreement %.5f < 0.9999", agreement));
-        }
-        for (int c = 1; c < k; c++) {
-            double denom = 2.0 * tp[c] + fp[c] + fn[c];
-            dice[c - 1] = denom == 0 ? Double.NaN : 2.0 * tp[c] / denom;
-            if (denom > 0 && dice[c - 1] < 0.999) {
-                failures.add(String.format(Locale.ROOT, "Dice of class %d between the two predictions %.4f < 0.999", c, dice[c - 1]));
-            }
-        }
+        labels.check("golden patches", failures);
         int[] p = spec.patchSize();
         long graph = OnnxGraphStats.of(parse(onnxFile), new long[] {1, spec.inputChannels(), p[0], p[1], p[2]}).trueFlops();
         long expected = expectedFlops(onnxFile);
         if (expected > 0 && Math.abs(graph - expected) > 0.01 * expected) {
             failures.add(String.format(Locale.ROOT, "graph FLOPs %d differ from the export report's %d by more than 1%%", graph, expected));
         }
-        return new ParityReport(failures.isEmpty(), fixtures, maxDiff, mean, scale, agreement, dice, graph, expected, failures);
+        return new ParityReport(failures.isEmpty(), fixtures, maxDiff, mean, scale, labels.agreement(), labels.dice(), graph, expected, failures);
     }
 
     private static OnnxMl.ModelProto parse(Path file) throws IOException {

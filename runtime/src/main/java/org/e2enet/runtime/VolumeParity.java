@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -68,11 +67,7 @@ public final class VolumeParity {
         CasePreprocessor preprocessor = new CasePreprocessor(model.plans());
         Shape3 tile = Shape3.of(model.spec().patchSize());
         int k = model.spec().numClasses();
-        long[] tp = new long[k];
-        long[] fp = new long[k];
-        long[] fn = new long[k];
-        long agree = 0;
-        long voxels = 0;
+        LabelAgreement labels = new LabelAgreement(k);
         for (Map.Entry<String, Tensor> e : golden.entrySet()) {
             CaseFiles c = files.get(e.getKey());
             if (c == null) {
@@ -92,32 +87,11 @@ public final class VolumeParity {
             byte[] ours = WindowedPrediction.predict(model, pre.channels(), shape, tile, 0.5, false, 1, false).labels();
             byte[] theirs = e.getValue().data();
             for (int i = 0; i < ours.length; i++) {
-                int a = theirs[i] & 0xff;
-                int b = ours[i] & 0xff;
-                voxels++;
-                if (a == b) {
-                    agree++;
-                    tp[a]++;
-                } else {
-                    fp[b]++;
-                    fn[a]++;
-                }
+                labels.add(theirs[i] & 0xff, ours[i] & 0xff);
             }
         }
-        double agreement = (double) agree / voxels;
         List<String> failures = new ArrayList<>();
-        if (agreement < 0.9999) {
-            failures.add(String.format(Locale.ROOT, "validation volumes: label agreement %.5f < 0.9999", agreement));
-        }
-        double[] dice = new double[k - 1];
-        for (int cl = 1; cl < k; cl++) {
-            double denom = 2.0 * tp[cl] + fp[cl] + fn[cl];
-            dice[cl - 1] = denom == 0 ? Double.NaN : 2.0 * tp[cl] / denom;
-            if (denom > 0 && dice[cl - 1] < 0.999) {
-                failures.add(String.format(Locale.ROOT, "validation volumes: Dice of class %d between the two predictions %.4f < 0.999", cl,
-                        dice[cl - 1]));
-            }
-        }
-        return new Report(failures.isEmpty(), List.copyOf(golden.keySet()), agreement, dice, failures);
+        labels.check("validation volumes", failures);
+        return new Report(failures.isEmpty(), List.copyOf(golden.keySet()), labels.agreement(), labels.dice(), failures);
     }
 }
