@@ -63,15 +63,17 @@ final class QuickstartReport {
         r.put("flopsReduction", (double) dense.graphTrueFlops() / pruned.graphTrueFlops());
         r.put("granularity", spec.granularity().toString());
         r.put("sparsity", spec.sparsity());
+        r.put("staticMasks", spec.dsff().isStatic());
         r.put("seconds", seconds);
         AtomicFiles.writeString(out.resolve("report.json"), Json.write(r) + "\n");
         speedupFigure(out, denseMs / prunedMs, (double) dense.graphTrueFlops() / pruned.graphTrueFlops());
         String caseId = eval.cases().get(0).caseId();
         overlayFigure(out, images.resolve(caseId + "_0000.nii.gz"), labels.resolve(caseId + ".nii.gz"), predictions.resolve(caseId + ".nii.gz"));
         StringBuilder md = new StringBuilder("# e2enet quickstart report\n\n");
-        md.append(String.format(Locale.ROOT, "Tiny E2ENet, DSFF at sparsity %.1f with **%s** granularity (whole input channels are "
-                + "pruned, so the exported convolutions are physically smaller), trained on synthetic phantoms, evaluated on %d "
-                + "held-out volume(s). Total time %.0f s.%n%n", spec.sparsity(), spec.granularity(), eval.cases().size(), seconds));
+        md.append(String.format(Locale.ROOT, "Tiny E2ENet, sparse feature fusion at sparsity %.1f with **%s** granularity (whole input "
+                + "channels are pruned, so the exported convolutions are physically smaller) and %s masks, trained on synthetic "
+                + "phantoms, evaluated on %d held-out volume(s). Total time %.0f s.%n%n", spec.sparsity(), spec.granularity(),
+                spec.dsff().isStatic() ? "static" : "dynamic (DSFF)", eval.cases().size(), seconds));
         md.append("| figure | value |\n|---|---|\n");
         md.append(String.format(Locale.ROOT, "| held-out mean Dice (pruned ONNX model) | %.3f |%n", eval.meanDice()));
         perClass.forEach((k, v) -> md.append(String.format(Locale.ROOT, "| Dice %s | %.3f |%n", k, v)));
