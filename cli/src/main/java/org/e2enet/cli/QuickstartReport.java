@@ -101,12 +101,36 @@ final class QuickstartReport {
     }
 
     /** The middle slice of a held-out case: image, ground truth overlaid, prediction overlaid, side by side. */
+    /** The slice showing the most classes, then the most foreground: where the figure has something to show. */
+    private static int richestSlice(Volume labels) {
+        Shape3 s = labels.shape();
+        int best = s.d() / 2;
+        long bestScore = -1;
+        for (int z = 0; z < s.d(); z++) {
+            java.util.BitSet classes = new java.util.BitSet();
+            long foreground = 0;
+            for (int i = z * s.h() * s.w(); i < (z + 1) * s.h() * s.w(); i++) {
+                int label = (int) labels.value(0, i);
+                if (label > 0) {
+                    classes.set(label);
+                    foreground++;
+                }
+            }
+            long score = classes.cardinality() * (long) s.voxelsInt() + foreground;
+            if (score > bestScore) {
+                bestScore = score;
+                best = z;
+            }
+        }
+        return best;
+    }
+
     private static void overlayFigure(Path out, Path image, Path truth, Path prediction) throws IOException {
         Volume img = NiftiReader.read(image);
         Volume gt = NiftiReader.read(truth);
         Volume pr = NiftiReader.read(prediction);
         Shape3 s = img.shape();
-        int z = s.d() / 2;
+        int z = richestSlice(gt);
         double lo = -150;
         double hi = 350;
         int scale = 3;
