@@ -20,7 +20,9 @@ import picocli.CommandLine.Option;
                 + "with its header. A directory uses nnU-Net naming (case_0000.nii.gz ... -> case.nii.gz).",
         footer = {"", "Examples:",
             "  e2enet predict --onnx models/tiny.onnx --input data/phantoms/imagesTs --output predictions",
-            "  e2enet predict --onnx m.onnx --input ct.nii.gz --output out --tta --batch 2 --threads 2 --probabilities"})
+            "  e2enet predict --onnx m.onnx --input ct.nii.gz --output out --tta --batch 2 --threads 2 --probabilities",
+            "  e2enet predict --onnx m.onnx --input cases/ --output out --backend tensorrt --fp16 --batch 4   # engine cached on first run",
+            "  e2enet predict --onnx m.onnx --input cases/ --output out --backend auto                       # says which it took"})
 final class PredictCommand implements Callable<Integer> {
     @Option(names = "--onnx", required = true, description = "Exported model (.onnx).")
     Path onnx;
