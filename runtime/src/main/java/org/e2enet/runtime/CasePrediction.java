@@ -35,15 +35,7 @@ public final class CasePrediction {
     /** Runs one case. */
     public static Timing run(Segmenter segmenter, CaseFiles c, Path outDir, boolean probabilities) throws IOException {
         long t0 = System.nanoTime();
-        List<Volume> channels = new ArrayList<>();
-        for (Path f : c.channels()) {
-            Volume v = NiftiReader.read(f);
-            if (v.channelCount() != 1) {
-                throw BadInputException.of(f, "holds " + v.channelCount() + " volumes; pass one 3D image per channel file");
-            }
-            refuseLabelMaps(f, v);
-            channels.add(v);
-        }
+        List<Volume> channels = readChannels(c);
         long t1 = System.nanoTime();
         Segmentation s = segmenter.segment(c.id(), channels);
         long t2 = System.nanoTime();
@@ -58,6 +50,20 @@ public final class CasePrediction {
         long t3 = System.nanoTime();
         return new Timing(c.id(), channels.get(0).shape().voxels(), (t1 - t0) / 1e6, s.preprocessMs(), s.networkMs(), s.postprocessMs(),
                 (t3 - t2) / 1e6, s.tiles());
+    }
+
+    /** Reads a case's channel files, refusing 4D files and label maps passed as images. */
+    static List<Volume> readChannels(CaseFiles c) {
+        List<Volume> channels = new ArrayList<>();
+        for (Path f : c.channels()) {
+            Volume v = NiftiReader.read(f);
+            if (v.channelCount() != 1) {
+                throw BadInputException.of(f, "holds " + v.channelCount() + " volumes; pass one 3D image per channel file");
+            }
+            refuseLabelMaps(f, v);
+            channels.add(v);
+        }
+        return channels;
     }
 
     /** An 8-bit image of a handful of small integers is a label map passed by mistake. */

@@ -1,10 +1,8 @@
 package org.e2enet.runtime;
 
-import ai.onnx.proto.OnnxMl;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,7 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import org.e2enet.core.bundle.ModelBundle;
 import org.e2enet.core.io.BadInputException;
-import org.e2enet.core.onnx.OnnxGraphStats;
+import org.e2enet.core.onnx.E2eNetOnnx;
 import org.e2enet.core.safetensors.Tensor;
 import org.e2enet.core.spec.ModelSpec;
 
@@ -72,19 +70,12 @@ public final class ParityCheck {
             failures.add(String.format(Locale.ROOT, "mean |logits - golden| %.3g > 1e-5 x %.3g", mean, scale));
         }
         labels.check("golden patches", failures);
-        int[] p = spec.patchSize();
-        long graph = OnnxGraphStats.of(parse(onnxFile), new long[] {1, spec.inputChannels(), p[0], p[1], p[2]}).trueFlops();
+        long graph = E2eNetOnnx.read(onnxFile).statsAtPatch().trueFlops();
         long expected = expectedFlops(onnxFile);
         if (expected > 0 && Math.abs(graph - expected) > 0.01 * expected) {
             failures.add(String.format(Locale.ROOT, "graph FLOPs %d differ from the export report's %d by more than 1%%", graph, expected));
         }
         return new ParityReport(failures.isEmpty(), fixtures, maxDiff, mean, scale, labels.agreement(), labels.dice(), graph, expected, failures);
-    }
-
-    private static OnnxMl.ModelProto parse(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return OnnxMl.ModelProto.parseFrom(in);
-        }
     }
 
     /** The lowering's FLOPs from {@code {model}.export.json}, or 0 when there is no report. */

@@ -9,13 +9,11 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.e2enet.core.bundle.ModelBundle;
 import org.e2enet.core.io.BadInputException;
-import org.e2enet.core.nifti.NiftiReader;
 import org.e2enet.core.preprocess.CaseInput;
 import org.e2enet.core.preprocess.CasePreprocessor;
 import org.e2enet.core.preprocess.PreprocessedCase;
 import org.e2enet.core.safetensors.Tensor;
 import org.e2enet.core.volume.Shape3;
-import org.e2enet.core.volume.Volume;
 import org.e2enet.core.window.WindowedPrediction;
 
 /**
@@ -55,8 +53,8 @@ public final class VolumeParity {
             });
         }
         if (golden.isEmpty()) {
-            throw BadInputException.of(bundle.dir(), "has no golden validation segmentations (" + ModelBundle.GOLDEN_SEGMENTATION + "*; bundles trained by this "
-                    + "version write them at the end of training)");
+            throw BadInputException.of(bundle.dir(), "has no golden validation segmentations (" + ModelBundle.GOLDEN_SEGMENTATION
+                    + "*; bundles trained by this version write them at the end of training)");
         }
         if (model.plans() == null) {
             throw new BadInputException("the model has no e2enet.plans metadata, so it cannot preprocess " + dataset);
@@ -71,20 +69,17 @@ public final class VolumeParity {
         for (Map.Entry<String, Tensor> e : golden.entrySet()) {
             CaseFiles c = files.get(e.getKey());
             if (c == null) {
-                throw BadInputException.of(images, "has no images of validation case '" + e.getKey() + "': pass the dataset the model was trained on");
+                throw BadInputException.of(images, "has no images of validation case '" + e.getKey()
+                        + "': pass the dataset the model was trained on");
             }
-            List<Volume> channels = new ArrayList<>();
-            for (Path f : c.channels()) {
-                channels.add(NiftiReader.read(f));
-            }
-            PreprocessedCase pre = preprocessor.forward(CaseInput.of(c.id(), channels));
+            PreprocessedCase pre = preprocessor.forward(CaseInput.of(c.id(), CasePrediction.readChannels(c)));
             Shape3 shape = pre.geometry().shape();
             long[] expected = e.getValue().shape();
             if (expected.length != 3 || expected[0] != shape.d() || expected[1] != shape.h() || expected[2] != shape.w()) {
                 throw BadInputException.of(c.channels().get(0), "preprocesses to " + shape + ", the training model's segmentation of case '"
                         + c.id() + "' has shape " + java.util.Arrays.toString(expected) + ": not the volume the model was validated on");
             }
-            byte[] ours = WindowedPrediction.predict(model, pre.channels(), shape, tile, 0.5, false, 1, false).labels();
+            byte[] ours = WindowedPrediction.referenceLabels(model, pre.channels(), shape, tile);
             byte[] theirs = e.getValue().data();
             for (int i = 0; i < ours.length; i++) {
                 labels.add(theirs[i] & 0xff, ours[i] & 0xff);

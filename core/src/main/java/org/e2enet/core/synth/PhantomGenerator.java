@@ -11,11 +11,10 @@ import org.e2enet.core.volume.VoxelType;
 
 /**
  * Makes CT-like synthetic cases: a body cylinder of soft tissue in air, organ-like structures (a large
- * rotated ellipsoid, a curved tube, a hyperenhancing lesion inside the organ (as a hypervascular tumour in
- * the arterial phase),
- * then further ellipsoids for more classes) with their
- * own intensities, Gaussian noise, a smooth multiplicative bias field, anisotropic spacing that varies per
- * case and a flipped (LPS-derived) affine. Deterministic in the seed and case index.
+ * rotated ellipsoid, a curved tube, a hyperenhancing lesion inside the organ as a hypervascular tumour in
+ * the arterial phase, then further ellipsoids for more classes) with their own intensities, Gaussian noise,
+ * a smooth multiplicative bias field, anisotropic spacing that varies per case and a flipped (LPS-derived)
+ * affine. Deterministic in the seed and case index.
  */
 public final class PhantomGenerator {
     private static final double AIR = -1000;
@@ -135,7 +134,8 @@ public final class PhantomGenerator {
             for (int y = 0; y < shape.h(); y++) {
                 for (int x = 0; x < shape.w(); x++) {
                     int i = shape.index(z, y, x);
-                    if (body[i] && (!onlyInOrgan || labels[i] == 1) && s.contains((z + 0.5) * spacing.d(), (y + 0.5) * spacing.h(), (x + 0.5) * spacing.w())) {
+                    if (body[i] && (!onlyInOrgan || labels[i] == 1)
+                            && s.contains((z + 0.5) * spacing.d(), (y + 0.5) * spacing.h(), (x + 0.5) * spacing.w())) {
                         labels[i] = (byte) k;
                     }
                 }

@@ -28,6 +28,14 @@ public final class WindowedPrediction {
     }
 
     /**
+     * The labels of one volume with the reference settings that parity compares under: nnU-Net's step 0.5,
+     * no mirroring, one tile per call. The trainer's golden segmentations and the runtime's check both use it.
+     */
+    public static byte[] referenceLabels(TileNetwork network, float[][] channels, Shape3 shape, Shape3 tile) {
+        return predict(network, channels, shape, tile, 0.5, false, 1, false).labels();
+    }
+
+    /**
      * Predicts one volume.
      *
      * @param network the network

@@ -257,22 +257,19 @@ public final class Trainer {
      */
     private SafeTensors golden(E2ENetModel model, PatchSampler sampler, List<TrainingCase> val, Shape3 patch, NDManager base) {
         List<Tensor> out = new ArrayList<>();
+        WindowNetwork net = new WindowNetwork(model, base);
         if (config.goldenPatches() > 0) {
-            WindowNetwork net = new WindowNetwork(model, base);
             for (TrainingCase c : val.subList(0, Math.min(GOLDEN_VOLUMES, val.size()))) {
-                WindowedPrediction.Result r = WindowedPrediction.predict(net, c.channels(), c.shape(), patch, 0.5, false, 1, false);
-                out.add(Tensor.ofBytes(ModelBundle.GOLDEN_SEGMENTATION + c.id(), new long[] {c.shape().d(), c.shape().h(), c.shape().w()}, r.labels()));
+                byte[] labels = WindowedPrediction.referenceLabels(net, c.channels(), c.shape(), patch);
+                out.add(Tensor.ofBytes(ModelBundle.GOLDEN_SEGMENTATION + c.id(), new long[] {c.shape().d(), c.shape().h(), c.shape().w()},
+                        labels));
             }
         }
         for (int g = 0; g < config.goldenPatches(); g++) {
-            Rng rng = BatchSource.rngFor(config.seed() + 424242, g);
-            try (NDManager im = base.newSubManager()) {
-                Batch b = new BatchSource.Assembler(sampler, new Augmenter(false), 1).make(rng);
-                NDArray x = im.create(b.images(), new Shape(b.shape()));
-                NDArray logits = model.forward(x, false).singletonOrThrow();
-                out.add(Tensor.ofFloats("golden.input." + g, b.shape(), b.images()));
-                out.add(Tensor.ofFloats("golden.logits." + g, logits.getShape().getShape(), logits.toFloatArray()));
-            }
+            Batch b = new BatchSource.Assembler(sampler, new Augmenter(false), 1).make(BatchSource.rngFor(config.seed() + 424242, g));
+            long[] s = b.shape();
+            out.add(Tensor.ofFloats("golden.input." + g, s, b.images()));
+            out.add(Tensor.ofFloats("golden.logits." + g, new long[] {s[0], net.classes(), s[2], s[3], s[4]}, net.run(b.images(), s)));
         }
         return SafeTensors.of(out);
     }
