@@ -36,6 +36,7 @@ public final class E2eNetCommand implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new E2eNetCommand());
         cl.setExecutionExceptionHandler(E2eNetCommand::handle);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
         return cl;
     }
 

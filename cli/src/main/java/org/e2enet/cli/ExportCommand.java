@@ -5,8 +5,9 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.e2enet.exporter.ExportOptions;
-import org.e2enet.exporter.ExportReport;
-import org.e2enet.exporter.LayerExport;
+import org.e2enet.core.onnx.ExportReport;
+import org.e2enet.core.onnx.LayerExport;
+import org.e2enet.core.onnx.LayerExport;
 import org.e2enet.exporter.ModelExport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,10 +30,10 @@ final class ExportCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--lowering", defaultValue = "auto", description = "auto (prune by cost model) or dense. Default: ${DEFAULT-VALUE}.")
-    String lowering;
+    ExportOptions.LoweringPolicy lowering;
 
     @Option(names = "--spatial", defaultValue = "fixed", description = "fixed (patch size) or dynamic D, H, W. Default: ${DEFAULT-VALUE}.")
-    String spatial;
+    ExportOptions.Spatial spatial;
 
     @Option(names = "--report", description = "Where to write the report (default: beside the model, .export.json).")
     Path report;
@@ -42,14 +43,8 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!lowering.equals("auto") && !lowering.equals("dense")) {
-            throw new IllegalArgumentException("--lowering must be auto or dense, got '" + lowering + "'");
-        }
-        if (!spatial.equals("fixed") && !spatial.equals("dynamic")) {
-            throw new IllegalArgumentException("--spatial must be fixed or dynamic, got '" + spatial + "'");
-        }
-        Path reportFile = report != null ? report : ModelExport.defaultReport(out);
-        ExportReport r = ModelExport.run(model, out, new ExportOptions(lowering.equals("auto"), spatial.equals("dynamic")), reportFile);
+        Path reportFile = report != null ? report : ExportReport.besideModel(out);
+        ExportReport r = ModelExport.run(model, out, new ExportOptions(lowering, spatial), reportFile);
         PrintWriter o = cmd.commandLine().getOut();
         o.printf(Locale.ROOT, "%-36s %-12s %-8s %7s %5s %10s  %s%n", "layer", "kind", "lowering", "inputs", "outs", "params", "why");
         for (LayerExport l : r.layers()) {

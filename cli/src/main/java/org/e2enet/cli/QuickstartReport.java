@@ -16,7 +16,7 @@ import org.e2enet.core.nifti.NiftiReader;
 import org.e2enet.core.spec.ModelSpec;
 import org.e2enet.core.volume.Shape3;
 import org.e2enet.core.volume.Volume;
-import org.e2enet.exporter.ExportReport;
+import org.e2enet.core.onnx.ExportReport;
 import org.e2enet.runtime.BenchResult;
 import org.e2enet.runtime.ParityReport;
 import org.e2enet.runtime.VolumeParity;

@@ -43,7 +43,7 @@ class ExamplesTest {
                 new double[] {2, 1, 1}, new double[] {16, 32, 32}, new int[] {16, 32, 32}, true, 3, 3, 1, 0,
                 List.of(new ChannelNormalization(NormalizationScheme.CT, false, 100, 80, -100, 300)));
         Path onnx = dir.resolve("m.onnx");
-        ModelExport.run(RandomBundles.write(spec, plans, dir, 2), onnx, new ExportOptions(true, false), dir.resolve("m.json"));
+        ModelExport.run(RandomBundles.write(spec, plans, dir, 2), onnx, ExportOptions.PRUNED, dir.resolve("m.json"));
         Path image = dir.resolve("case_0000.nii.gz");
         org.e2enet.core.nifti.NiftiWriter.standard().write(new PhantomGenerator(new Shape3(16, 32, 32), 2).generate(1, 0).image(), image);
         ByteArrayOutputStream buf = new ByteArrayOutputStream();

@@ -1,11 +1,14 @@
 package org.e2enet.exporter;
 
+import org.e2enet.core.onnx.ExportReport;
+
 /**
  * Estimated ONNX Runtime CPU time of a lowered layer: convolution FLOPs at a measured throughput, plus the
  * elements a Gather copies, with grouped convolutions running at a measured fraction of dense throughput.
  * The constants were measured on the project's 2-core machine with ONNX Runtime 1.19.2 (2 intra-op threads,
- * spinning off); {@code ExportBenchmark} in the tests prints them: a 96-see {@code CostModelCalibration} in the tests, which prints them.gt;48 (1,3,3) conv on 32x64x64 ran at 1.14e8 FLOP/ms, a Gather
- * of 19 channels copied 2.6e6 elements/ms, a 4-group conv reached 0.49 of dense throughput.
+ * spinning off) by {@code ExportBenchmark} in the exporter's tests: a 96-&gt;48 (1,3,3) conv on 32x64x64 ran at
+ * 1.14e8 FLOP/ms, a Gather of 19 channels copied 2.6e6 elements/ms, a 4-group conv reached 0.49 of dense
+ * throughput.
  *
  * @param convFlopsPerMs dense convolution throughput
  * @param gatherElementsPerMs Gather throughput (float elements copied)
@@ -14,6 +17,11 @@ package org.e2enet.exporter;
 public record CostModel(double convFlopsPerMs, double gatherElementsPerMs, double groupedEfficiency) {
     /** Constants measured on the project machine (see the class comment). */
     public static final CostModel MEASURED = new CostModel(1.14e8, 2.6e6, 0.49);
+
+    /** The constants as the export report records them. */
+    public ExportReport.CostConstants constants() {
+        return new ExportReport.CostConstants(convFlopsPerMs, gatherElementsPerMs, groupedEfficiency);
+    }
 
     /** Estimated milliseconds of a convolution of {@code flops}. */
     public double conv(double flops, boolean grouped) {

@@ -1,11 +1,64 @@
 package org.e2enet.exporter;
 
+import java.util.Locale;
+
 /**
  * How to export.
  *
- * @param pruned true: masked layers become physically smaller convolutions chosen by the cost model
- *     ({@code --lowering auto}); false: dense convolutions with zeros ({@code --lowering dense})
- * @param dynamicSpatial true: D, H, W of the input are symbolic; false: fixed to the patch size
+ * @param lowering how masked layers are lowered
+ * @param spatial whether the input's D, H, W are fixed to the patch size or symbolic
  */
-public record ExportOptions(boolean pruned, boolean dynamicSpatial) {
+public record ExportOptions(LoweringPolicy lowering, Spatial spatial) {
+    /** Masked layers pruned by the cost model, input fixed to the patch size: what {@code e2enet export} does by default. */
+    public static final ExportOptions PRUNED = new ExportOptions(LoweringPolicy.AUTO, Spatial.FIXED);
+    /** Every layer dense (inactive kernels as zeros), input fixed to the patch size: the reference to compare against. */
+    public static final ExportOptions DENSE = new ExportOptions(LoweringPolicy.DENSE, Spatial.FIXED);
+
+    /** How masked layers are lowered ({@code --lowering}). */
+    public enum LoweringPolicy {
+        /** physically smaller convolutions, chosen per layer by the cost model. */
+        AUTO,
+        /** dense convolutions with zeros. */
+        DENSE;
+
+        /** The command-line name. */
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** The input's spatial dimensions ({@code --spatial}). */
+    public enum Spatial {
+        /** D, H, W fixed to the spec's patch size. */
+        FIXED,
+        /** D, H, W symbolic. */
+        DYNAMIC;
+
+        /** The command-line name. */
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Validates. */
+    public ExportOptions {
+        if (lowering == null || spatial == null) {
+            throw new IllegalArgumentException("lowering and spatial must be given");
+        }
+    }
+
+    /** Whether masked layers are pruned. */
+    public boolean pruned() {
+        return lowering == LoweringPolicy.AUTO;
+    }
+
+    /** Whether D, H, W are symbolic. */
+    public boolean dynamicSpatial() {
+        return spatial == Spatial.DYNAMIC;
+    }
+
+    /** The same options with another spatial mode. */
+    public ExportOptions with(Spatial newSpatial) {
+        return new ExportOptions(lowering, newSpatial);
+    }
 }

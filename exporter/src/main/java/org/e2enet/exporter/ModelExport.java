@@ -1,11 +1,11 @@
 package org.e2enet.exporter;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.e2enet.core.bundle.ModelBundle;
 import org.e2enet.core.io.AtomicFiles;
+import org.e2enet.core.onnx.ExportReport;
+import org.e2enet.core.onnx.LayerExport;
 import org.e2enet.core.onnx.OnnxGraphStats;
 import org.e2enet.core.spec.Accounting;
 import org.e2enet.core.spec.LayerCost;
@@ -14,18 +14,7 @@ import org.e2enet.core.spec.ModelSpec;
 
 /** {@code e2enet export}: reads a bundle, writes the ONNX model and its report, both atomically. */
 public final class ModelExport {
-    /** Report format tag. */
-    public static final String REPORT_FORMAT = "e2enet-export/1";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     private ModelExport() {
-    }
-
-    /** The report path beside a model: {@code x.onnx} -&gt; {@code x.export.json}. */
-    public static Path defaultReport(Path model) {
-        String name = model.getFileName().toString();
-        String stem = name.endsWith(".onnx") ? name.substring(0, name.length() - 5) : name;
-        return model.toAbsolutePath().resolveSibling(stem + ".export.json");
     }
 
     /** Exports and writes; returns the report. */
@@ -44,13 +33,13 @@ public final class ModelExport {
                 dense += c.denseTrueFlops();
             }
         }
-        ExportReport report = new ExportReport(REPORT_FORMAT, out.toString(), bundleDir.toString(), options.pruned() ? "auto" : "dense",
-                options.dynamicSpatial() ? "dynamic" : "fixed", p, stats.trueFlops(),
+        ExportReport report = new ExportReport(ExportReport.FORMAT, out.toString(), bundleDir.toString(), options.lowering().label(),
+                options.spatial().label(), p, stats.trueFlops(),
                 r.layers().stream().mapToLong(LayerExport::trueFlops).sum(), expected, dense, acc.paperFlops(),
-                stats.storedParams(), acc.params(), CostModel.MEASURED, r.layers());
+                stats.storedParams(), acc.params(), CostModel.MEASURED.constants(), r.layers());
         byte[] bytes = r.model().toByteArray();
         AtomicFiles.write(out, o -> o.write(bytes));
-        AtomicFiles.writeString(reportFile, JSON.writeValueAsString(report) + "\n");
+        report.write(reportFile);
         return report;
     }
 }

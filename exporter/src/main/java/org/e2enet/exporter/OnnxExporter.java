@@ -1,7 +1,6 @@
 package org.e2enet.exporter;
 
 import ai.onnx.proto.OnnxMl;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -10,13 +9,17 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import org.e2enet.core.bundle.ModelBundle;
+import org.e2enet.core.onnx.LayerExport;
+import org.e2enet.core.onnx.Lowering;
+import org.e2enet.core.onnx.OnnxContract;
 import org.e2enet.core.safetensors.Tensor;
 import org.e2enet.core.spec.Accounting;
 import org.e2enet.core.spec.Granularity;
 import org.e2enet.core.spec.Layer;
 import org.e2enet.core.spec.LayerKind;
-import org.e2enet.core.spec.LayerTable;
 import org.e2enet.core.spec.ModelSpec;
+import org.e2enet.core.spec.Topology;
+import org.e2enet.core.spec.UnitBlock;
 
 /**
  * Lowers a model bundle to an ONNX graph of standard operators (E2ENET.md sections 1-2): the depth shift as
@@ -27,8 +30,6 @@ import org.e2enet.core.spec.ModelSpec;
  * between the dense convolution with zeros and the gathered one.
  */
 public final class OnnxExporter {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final long[] UNIT_PADS = {0, 1, 1, 0, 1, 1};
     private final ModelBundle bundle;
     private final ExportOptions options;
     private final CostModel cost;
@@ -56,41 +57,37 @@ public final class OnnxExporter {
     private Result run() {
         int[] patch = spec.patchSize();
         Object[] spatial = options.dynamicSpatial() ? new Object[] {"D", "H", "W"} : new Object[] {patch[0], patch[1], patch[2]};
-        g.declare(true, "image", "N", spec.inputChannels(), spatial[0], spatial[1], spatial[2]);
-        int p = spec.pools();
-        int[][] pools = spec.poolKernels();
-        String[][] node = new String[p + 1][p + 1];
-        for (int l = 0; l <= p; l++) {
-            node[l][0] = unit(LayerTable.encoderPrefix(l, 1, p), unit(LayerTable.encoderPrefix(l, 0, p), l == 0 ? "image" : node[l - 1][0]));
-            for (int j = 1; j <= l; j++) {
-                int i = l - j;
-                String base = LayerTable.fusionBase(i, j, p);
-                String fused = fusionNode(i, base, LayerTable.upWeight(i, j, p), node[i][j - 1], node[i + 1][j - 1],
-                        i >= 1 ? node[i - 1][j - 1] : null, i >= 1 ? pools[i - 1] : null);
-                node[i][j] = i + j == p ? unit(base + ".1.blocks.0", fused) : fused;
-            }
-        }
-        Layer head = layer("seg_outputs.0.weight");
-        String w = g.floats("seg_outputs.0.weight", weight(head), head.weightShape());
-        String logits = g.node("Conv", new String[] {node[0][p], w}, Map.of("kernel_shape", new long[] {1, 1, 1}));
-        layers.add(new LayerExport(head.weightName(), "head", Lowering.DENSE, "not masked", Map.of(), head.inChannels(),
-                head.outChannels(), weight(head).length, flops(head, weight(head).length)));
-        g.output(logits, "logits");
-        g.declare(false, "logits", "N", spec.numClasses(), spatial[0], spatial[1], spatial[2]);
+        g.declare(true, OnnxContract.INPUT, "N", spec.inputChannels(), spatial[0], spatial[1], spatial[2]);
+        String logits = spec.topology().walk(OnnxContract.INPUT, new Lower(), 1).get(0);
+        g.output(logits, OnnxContract.OUTPUT);
+        g.declare(false, OnnxContract.OUTPUT, "N", spec.numClasses(), spatial[0], spatial[1], spatial[2]);
         Map<String, String> meta = new LinkedHashMap<>();
-        try {
-            meta.put("e2enet.spec", JSON.writeValueAsString(spec));
-            meta.put("e2enet.plans", JSON.writeValueAsString(bundle.manifest().plans()));
-            Accounting accounting = Accounting.of(spec, bundle::activeKernels);
-            meta.put("e2enet.accounting", JSON.writeValueAsString(accounting));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        meta.put(OnnxContract.SPEC, spec.toJson());
+        meta.put(OnnxContract.PLANS, bundle.manifest().plans() == null ? "null" : bundle.manifest().plans().toJson());
+        meta.put(OnnxContract.ACCOUNTING, Accounting.of(spec, bundle::activeKernels).toJson());
         return new Result(g.build(meta), List.copyOf(layers), g.storedParameters());
     }
 
-    private Layer layer(String weightName) {
-        return spec.layers().byWeightName(weightName).orElseThrow();
+    /** The ONNX nodes of each step of the topology; values are tensor names. */
+    private final class Lower implements Topology.Visitor<String> {
+        @Override
+        public String unit(Layer l, String x) {
+            return OnnxExporter.this.unit(l, x);
+        }
+
+        @Override
+        public String fuse(Topology.Fusion node, String same, String below, String above) {
+            return fusionNode(node, same, below, above);
+        }
+
+        @Override
+        public String head(Layer head, String x) {
+            float[] w = weight(head);
+            String wn = g.floats(head.weightName(), w, head.weightShape());
+            layers.add(new LayerExport(head.weightName(), "head", Lowering.DENSE, "not masked", Map.of(), head.inChannels(),
+                    head.outChannels(), w.length, flops(head, w.length)));
+            return g.node("Conv", new String[] {x, wn}, Map.of("kernel_shape", new long[] {1, 1, 1}));
+        }
     }
 
     /** The weight with its mask applied (masked kernels exactly zero). */
@@ -109,8 +106,7 @@ public final class OnnxExporter {
         return w;
     }
 
-    private String unit(String prefix, String x) {
-        Layer l = layer(prefix + ".conv.weight");
+    private String unit(Layer l, String x) {
         String conv;
         if (!l.masked()) {
             conv = plainConv(l, depthShift(x, fullChunks(l.inChannels())));
@@ -126,11 +122,10 @@ public final class OnnxExporter {
      * conv is pruned, only the channels it reads are produced: each part is gathered (before pooling), the
      * transposed conv computes only the kept outputs, and a part with no kept channel is not computed at all.
      */
-    private String fusionNode(int i, String base, String upName, String same, String below, String above, int[] pool) {
-        Layer l = layer(base + ".0.blocks.0.conv.weight");
+    private String fusionNode(Topology.Fusion node, String same, String below, String above) {
+        Layer l = node.conv();
         Choice c = choose(l);
-        int ci = spec.channels(i);
-        int[] widths = above == null ? new int[] {ci, ci} : new int[] {ci, ci, spec.channels(i - 1)};
+        int[] widths = node.partWidths();
         int[][] keep = new int[widths.length][];
         if (c.lowering() == Lowering.DENSE) {
             for (int part = 0; part < widths.length; part++) {
@@ -150,8 +145,9 @@ public final class OnnxExporter {
         if (keep[0].length > 0) {
             parts.add(select(same, keep[0], widths[0]));
         }
-        parts.add(transposedConv(upName, below, keep[1]));
+        parts.add(transposedConv(node.up(), below, keep[1]));
         if (above != null && keep[2].length > 0) {
+            int[] pool = node.abovePool();
             long[] k = {pool[0], pool[1], pool[2]};
             parts.add(g.node("MaxPool", new String[] {select(above, keep[2], widths[2])}, Map.of("kernel_shape", k, "strides", k)));
         }
@@ -212,15 +208,17 @@ public final class OnnxExporter {
     private String normAndActivation(Layer l, String conv) {
         String scale = g.floats(l.normWeightName(), bundle.weights().tensors().get(l.normWeightName()).floats(), l.outChannels());
         String bias = g.floats(l.normBiasName(), bundle.weights().tensors().get(l.normBiasName()).floats(), l.outChannels());
-        String norm = g.node("InstanceNormalization", new String[] {conv, scale, bias}, Map.of("epsilon", 1e-5f));
-        return g.node("LeakyRelu", new String[] {norm}, Map.of("alpha", 0.01f));
+        String norm = g.node("InstanceNormalization", new String[] {conv, scale, bias}, Map.of("epsilon", UnitBlock.NORM_EPSILON));
+        return g.node("LeakyRelu", new String[] {norm}, Map.of("alpha", UnitBlock.LEAKY_RELU_SLOPE));
     }
 
     private Map<String, Object> convAttributes(Layer l, int group) {
         int[] s = l.stride();
         Map<String, Object> a = new LinkedHashMap<>();
-        a.put("kernel_shape", new long[] {1, 3, 3});
-        a.put("pads", UNIT_PADS);
+        int[] k = UnitBlock.kernel();
+        int[] pad = UnitBlock.padding();
+        a.put("kernel_shape", new long[] {k[0], k[1], k[2]});
+        a.put("pads", new long[] {pad[0], pad[1], pad[2], pad[0], pad[1], pad[2]});
         a.put("strides", new long[] {s[0], s[1], s[2]});
         if (group > 1) {
             a.put("group", (long) group);
@@ -340,14 +338,16 @@ public final class OnnxExporter {
         int groups = c.inputs().length;
         int k = c.inputs()[0].length;
         int per = outs / groups;
-        float[] sub = new float[outs * k * 9];
+        int kvol = l.kernelVolume();
+        int[] kk = l.kernel();
+        float[] sub = new float[outs * k * kvol];
         for (int o = 0; o < outs; o++) {
             int[] in = c.inputs()[groups == 1 ? 0 : o / per];
             for (int j = 0; j < k; j++) {
-                System.arraycopy(w, (o * ins + in[j]) * 9, sub, (o * k + j) * 9, 9);
+                System.arraycopy(w, (o * ins + in[j]) * kvol, sub, (o * k + j) * kvol, kvol);
             }
         }
-        String wn = g.floats(l.weightName(), sub, outs, k, 1, 3, 3);
+        String wn = g.floats(l.weightName(), sub, outs, k, kk[0], kk[1], kk[2]);
         layers.add(new LayerExport(l.weightName(), kindOf(l), c.lowering(), c.reason(), c.estimates(), groups * k, outs, sub.length + outs,
                 flops(l, sub.length)));
         return g.node("Conv", new String[] {x, wn, bn}, convAttributes(l, groups));
@@ -357,10 +357,10 @@ public final class OnnxExporter {
      * The transposed conv computing only the output channels {@code keepOutputs}; when pruning, it reads only
      * the input channels some active kernel of those outputs uses (Gather). Null when no output is kept.
      */
-    private String transposedConv(String weightName, String x, int[] keepOutputs) {
-        Layer l = layer(weightName);
+    private String transposedConv(Layer l, String x, int[] keepOutputs) {
+        String weightName = l.weightName();
         if (keepOutputs.length == 0) {
-            layers.add(new LayerExport(weightName, "tconv", Lowering.GATHER, "no output channel is read by its fusion conv: not computed",
+            layers.add(new LayerExport(weightName, "tconv", Lowering.NOT_COMPUTED, "no output channel is read by its fusion conv: not computed",
                     Map.of(), 0, 0, 0, 0));
             return null;
         }

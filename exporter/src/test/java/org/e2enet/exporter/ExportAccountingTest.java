@@ -1,5 +1,8 @@
 package org.e2enet.exporter;
 
+import org.e2enet.core.onnx.ExportReport;
+import org.e2enet.core.onnx.LayerExport;
+import org.e2enet.core.onnx.Lowering;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -33,7 +36,7 @@ class ExportAccountingTest {
         ModelSpec spec = ExportParityTest.spec(4, 3, false, "channel");
         Path bundle = ExportParityTest.randomBundle(spec, dir, 11);
         Path out = dir.resolve("m.onnx");
-        ExportReport r = ModelExport.run(bundle, out, new ExportOptions(true, false), ModelExport.defaultReport(out));
+        ExportReport r = ModelExport.run(bundle, out, ExportOptions.PRUNED, ExportReport.besideModel(out));
         assertTrue(Files.isRegularFile(dir.resolve("m.export.json")));
         assertTrue(r.layers().stream().filter(l -> l.name().startsWith("loc") || l.name().startsWith("up"))
                 .allMatch(l -> l.lowering() == Lowering.GATHER), "channel granularity lowers to Gather + dense conv");
@@ -52,7 +55,7 @@ class ExportAccountingTest {
         assertEquals(inferenceParams(masked) - tconvAccounting, r.graphParams() - tconvParams,
                 "parameters stored for every other layer = Eq. 4 params of the inference network");
         assertTrue(tconvParams <= tconvAccounting, "transposed convs store no more than their active kernels");
-        ExportReport dense = ModelExport.run(bundle, dir.resolve("d.onnx"), new ExportOptions(false, false), dir.resolve("d.json"));
+        ExportReport dense = ModelExport.run(bundle, dir.resolve("d.onnx"), ExportOptions.DENSE, dir.resolve("d.json"));
         assertEquals(r.denseTrueFlops(), dense.graphTrueFlops(), "dense export computes the dense FLOPs");
     }
 
@@ -66,7 +69,7 @@ class ExportAccountingTest {
         SafeTensors.of(broken).write(bundle.resolve("masks.safetensors"));
         Path out = dir.resolve("bad.onnx");
         BadInputException e = assertThrows(BadInputException.class,
-                () -> ModelExport.run(bundle, out, new ExportOptions(true, false), ModelExport.defaultReport(out)));
+                () -> ModelExport.run(bundle, out, ExportOptions.PRUNED, ExportReport.besideModel(out)));
         assertTrue(e.getMessage().contains("up0.0.weight.mask"), e.getMessage());
         assertFalse(Files.exists(out));
         try (var s = Files.list(dir)) {

@@ -122,8 +122,8 @@ class ExportBenchmark {
             ModelBundle bundle = ModelBundle.read(ExportParityTest.randomBundle(spec, dir, gran.hashCode()));
             int[] p = spec.patchSize();
             long[] shape = {1, 1, p[0], p[1], p[2]};
-            OnnxExporter.Result dense = OnnxExporter.export(bundle, new ExportOptions(false, false), CostModel.MEASURED);
-            OnnxExporter.Result pruned = OnnxExporter.export(bundle, new ExportOptions(true, false), CostModel.MEASURED);
+            OnnxExporter.Result dense = OnnxExporter.export(bundle, ExportOptions.DENSE, CostModel.MEASURED);
+            OnnxExporter.Result pruned = OnnxExporter.export(bundle, ExportOptions.PRUNED, CostModel.MEASURED);
             double denseMs = time(dense.model().toByteArray(), "image", shape, 5);
             double prunedMs = time(pruned.model().toByteArray(), "image", shape, 5);
             long fd = OnnxGraphStats.of(dense.model(), shape).trueFlops();

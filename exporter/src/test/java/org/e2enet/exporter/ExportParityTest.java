@@ -98,8 +98,10 @@ class ExportParityTest {
     void onnxRuntimeLogitsEqualTheTrainingModels(int pools, int shift, boolean aniso, String granularity, boolean dynamic) throws Exception {
         ModelSpec spec = spec(pools, shift, aniso, granularity);
         ModelBundle bundle = ModelBundle.read(randomBundle(spec, dir, pools * 100L + shift));
+        ExportOptions.Spatial spatial = dynamic ? ExportOptions.Spatial.DYNAMIC : ExportOptions.Spatial.FIXED;
         for (boolean pruned : new boolean[] {true, false}) {
-            OnnxExporter.Result r = OnnxExporter.export(bundle, new ExportOptions(pruned, dynamic), CostModel.MEASURED);
+            OnnxExporter.Result r = OnnxExporter.export(bundle, (pruned ? ExportOptions.PRUNED : ExportOptions.DENSE).with(spatial),
+                    CostModel.MEASURED);
             byte[] model = r.model().toByteArray();
             int[] patch = spec.patchSize();
             // dynamic graphs also run on a larger volume than the patch
@@ -113,7 +115,7 @@ class ExportParityTest {
             assertParity(trainingLogits(bundle, x, shape), ortLogits(model, x, shape), spec.numClasses(),
                     granularity + (pruned ? " pruned" : " dense"));
             if (pruned && !granularity.equals("dense")) {
-                long dense = OnnxExporter.export(bundle, new ExportOptions(false, dynamic), CostModel.MEASURED).storedParams();
+                long dense = OnnxExporter.export(bundle, ExportOptions.DENSE.with(spatial), CostModel.MEASURED).storedParams();
                 assertTrue(r.storedParams() <= dense, "pruning never stores more: " + r.storedParams() + " vs " + dense);
             }
             checkWithOnnxPackage(model);

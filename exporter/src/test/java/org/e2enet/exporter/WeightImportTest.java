@@ -1,5 +1,6 @@
 package org.e2enet.exporter;
 
+import org.e2enet.core.onnx.ExportReport;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -39,10 +40,10 @@ class WeightImportTest {
         for (Tensor m : original.masks().tensors().values()) {
             assertArrayEquals(m.data(), imported.masks().tensors().get(m.name()).data(), m.name());
         }
-        ExportReport a = ModelExport.run(original.dir(), dir.resolve("a.onnx"), new ExportOptions(true, false), dir.resolve("a.json"));
-        ExportReport b = ModelExport.run(imported.dir(), dir.resolve("b.onnx"), new ExportOptions(true, false), dir.resolve("b.json"));
+        ExportReport a = ModelExport.run(original.dir(), dir.resolve("a.onnx"), ExportOptions.PRUNED, dir.resolve("a.json"));
+        ExportReport b = ModelExport.run(imported.dir(), dir.resolve("b.onnx"), ExportOptions.PRUNED, dir.resolve("b.json"));
         assertEquals(a.graphTrueFlops(), b.graphTrueFlops());
-        assertTrue(b.graphTrueFlops() < ModelExport.run(imported.dir(), dir.resolve("c.onnx"), new ExportOptions(false, false),
+        assertTrue(b.graphTrueFlops() < ModelExport.run(imported.dir(), dir.resolve("c.onnx"), ExportOptions.DENSE,
                 dir.resolve("c.json")).graphTrueFlops(), "the masks read off the weights prune the export");
         // a weight the spec needs is missing: the error names the file and the tensor, nothing is written
         SafeTensors.of(checkpoint.subList(1, checkpoint.size())).write(weights);

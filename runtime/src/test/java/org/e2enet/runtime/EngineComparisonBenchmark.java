@@ -1,5 +1,6 @@
 package org.e2enet.runtime;
 
+import org.e2enet.core.onnx.ExportReport;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ class EngineComparisonBenchmark {
             ModelSpec spec = Presets.get(preset).withGranularity(Granularity.CHANNEL);
             Path bundleDir = RandomBundles.write(spec, RuntimeFixtures.plans(spec.numClasses()), dir, preset.length());
             Path onnx = dir.resolve(preset + ".onnx");
-            ModelExport.run(bundleDir, onnx, new ExportOptions(true, false), ModelExport.defaultReport(onnx));
+            ModelExport.run(bundleDir, onnx, ExportOptions.PRUNED, ExportReport.besideModel(onnx));
             int[] p = spec.patchSize();
             long[] shape = {1, 1, p[0], p[1], p[2]};
             float[] x = new float[p[0] * p[1] * p[2]];

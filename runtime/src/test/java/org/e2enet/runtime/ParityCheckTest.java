@@ -1,5 +1,6 @@
 package org.e2enet.runtime;
 
+import org.e2enet.core.onnx.ExportReport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,7 +56,7 @@ class ParityCheckTest {
         Path bundleDir = RandomBundles.write(spec, RuntimeFixtures.plans(3), dir, 5);
         addGolden(bundleDir);
         Path onnx = dir.resolve("m.onnx");
-        ModelExport.run(bundleDir, onnx, new ExportOptions(true, false), ModelExport.defaultReport(onnx));
+        ModelExport.run(bundleDir, onnx, ExportOptions.PRUNED, ExportReport.besideModel(onnx));
         ModelBundle bundle = ModelBundle.read(bundleDir);
         try (OnnxModel model = OnnxModel.open(onnx, Backend.ORT_CPU, 2)) {
             ParityReport r = ParityCheck.run(bundle, onnx, model);
@@ -76,7 +77,7 @@ class ParityCheckTest {
         });
         SafeTensors.of(weights).write(bundleDir.resolve(ModelBundle.WEIGHTS));
         Path changed = dir.resolve("changed.onnx");
-        ModelExport.run(bundleDir, changed, new ExportOptions(true, false), ModelExport.defaultReport(changed));
+        ModelExport.run(bundleDir, changed, ExportOptions.PRUNED, ExportReport.besideModel(changed));
         try (OnnxModel model = OnnxModel.open(changed, Backend.ORT_CPU, 2)) {
             ParityReport r = ParityCheck.run(bundle, changed, model);
             assertFalse(r.passed(), "one changed weight must fail parity");

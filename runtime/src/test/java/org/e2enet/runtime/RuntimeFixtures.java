@@ -1,5 +1,6 @@
 package org.e2enet.runtime;
 
+import org.e2enet.core.onnx.ExportReport;
 import java.nio.file.Path;
 import java.util.List;
 import org.e2enet.core.preprocess.ChannelNormalization;
@@ -36,7 +37,7 @@ final class RuntimeFixtures {
     static Path export(ModelSpec spec, Path dir, long seed) throws Exception {
         Path bundle = RandomBundles.write(spec, plans(spec.numClasses()), dir, seed);
         Path onnx = dir.resolve("model" + seed + ".onnx");
-        ModelExport.run(bundle, onnx, new ExportOptions(true, false), ModelExport.defaultReport(onnx));
+        ModelExport.run(bundle, onnx, ExportOptions.PRUNED, ExportReport.besideModel(onnx));
         return onnx;
     }
 }

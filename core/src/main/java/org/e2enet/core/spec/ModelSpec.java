@@ -153,6 +153,11 @@ public record ModelSpec(int inputChannels, int numClasses, int baseChannels, int
         return LayerTable.of(this);
     }
 
+    /** The wiring of this spec's network. */
+    public Topology topology() {
+        return Topology.of(this);
+    }
+
     /** As pretty JSON. */
     public String toJson() {
         try {

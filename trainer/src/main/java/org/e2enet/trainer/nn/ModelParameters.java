@@ -12,6 +12,7 @@ import java.util.Random;
 import org.e2enet.core.safetensors.SafeTensors;
 import org.e2enet.core.safetensors.Tensor;
 import org.e2enet.core.spec.ModelSpec;
+import org.e2enet.core.spec.UnitBlock;
 
 /**
  * The network's parameters by their E2ENET.md names, living in one manager, all requiring gradients.
@@ -33,7 +34,7 @@ public final class ModelParameters implements AutoCloseable {
     public static ModelParameters initialise(ModelSpec spec, NDManager parent, long seed) {
         NDManager m = parent.newSubManager();
         Random rnd = new Random(seed);
-        double gain = Math.sqrt(2.0 / (1 + Ops.LEAK * Ops.LEAK));
+        double gain = Math.sqrt(2.0 / (1 + UnitBlock.LEAKY_RELU_SLOPE * UnitBlock.LEAKY_RELU_SLOPE));
         Map<String, NDArray> p = new LinkedHashMap<>();
         for (Map.Entry<String, long[]> e : spec.layers().tensorShapes().entrySet()) {
             String name = e.getKey();

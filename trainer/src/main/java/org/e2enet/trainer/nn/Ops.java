@@ -9,6 +9,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.convolutional.Conv3d;
 import ai.djl.nn.pooling.Pool;
+import org.e2enet.core.spec.UnitBlock;
 
 /**
  * The tensor operations of E2ENet (E2ENET.md section 1) on DJL's PyTorch engine, on (N, C, D, H, W)
@@ -16,10 +17,6 @@ import ai.djl.nn.pooling.Pool;
  * so parameters' managers never collect per-iteration temporaries.
  */
 public final class Ops {
-    /** Instance-norm epsilon. */
-    public static final float NORM_EPS = 1e-5f;
-    /** LeakyReLU slope. */
-    public static final float LEAK = 0.01f;
     private static final int[] LAST = {2};
 
     private Ops() {
@@ -105,13 +102,13 @@ public final class Ops {
         NDArray mean = flat.mean(LAST, true);
         NDArray centred = flat.sub(mean);
         NDArray var = centred.square().mean(LAST, true);
-        NDArray normed = centred.div(var.add(NORM_EPS).sqrt()).reshape(x.getShape());
+        NDArray normed = centred.div(var.add(UnitBlock.NORM_EPSILON).sqrt()).reshape(x.getShape());
         return normed.mul(local(gamma.reshape(1, c, 1, 1, 1), x)).add(local(beta.reshape(1, c, 1, 1, 1), x));
     }
 
     /** LeakyReLU with slope 0.01. */
     public static NDArray leakyRelu(NDArray x) {
-        return Activation.leakyRelu(x, LEAK);
+        return Activation.leakyRelu(x, UnitBlock.LEAKY_RELU_SLOPE);
     }
 
     /** Max pooling with kernel = stride. */

@@ -165,7 +165,7 @@ class OpsTest {
                     var += (xv[base + i] - mean) * (xv[base + i] - mean);
                 }
                 var /= vox;
-                double inv = 1 / Math.sqrt(var + Ops.NORM_EPS);
+                double inv = 1 / Math.sqrt(var + org.e2enet.core.spec.UnitBlock.NORM_EPSILON);
                 double meanG = 0;
                 double meanGx = 0;
                 for (int i = 0; i < vox; i++) {

@@ -1,11 +1,13 @@
-package org.e2enet.exporter;
+package org.e2enet.core.onnx;
 
-/** How one masked layer is lowered. */
+/** How the exporter lowered one weight layer. */
 public enum Lowering {
     /** the full convolution; inactive kernels are zeros. */
     DENSE,
     /** Gather the input channels any active kernel uses, then a dense convolution on them. */
     GATHER,
     /** Gather each output group's input channels, then one grouped convolution. */
-    GROUPED
+    GROUPED,
+    /** Not in the graph: nothing downstream reads any of its outputs (a transposed conv whose fusion conv reads none). */
+    NOT_COMPUTED
 }

@@ -1,4 +1,4 @@
-package org.e2enet.exporter;
+package org.e2enet.core.onnx;
 
 import java.util.Map;
 

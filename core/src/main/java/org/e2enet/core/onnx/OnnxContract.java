@@ -1,0 +1,22 @@
+package org.e2enet.core.onnx;
+
+/**
+ * The names an exported E2ENet ONNX model is read by (DESIGN.md, "ONNX model"): its input and output and the
+ * keys of its {@code metadata_props}. The exporter writes them, the runtimes, {@code info} and calibration read
+ * them; nowhere else spells them.
+ */
+public final class OnnxContract {
+    /** The input: float32 [N, Cin, D, H, W]. */
+    public static final String INPUT = "image";
+    /** The output: float32 [N, classes, D, H, W], head 0's logits (softmax applied by the consumer). */
+    public static final String OUTPUT = "logits";
+    /** Metadata key of the model spec (JSON, {@code ModelSpec}). */
+    public static final String SPEC = "e2enet.spec";
+    /** Metadata key of the preprocessing plans (JSON, {@code Plans}, or {@code null}). */
+    public static final String PLANS = "e2enet.plans";
+    /** Metadata key of the accounting (JSON, {@code Accounting}). */
+    public static final String ACCOUNTING = "e2enet.accounting";
+
+    private OnnxContract() {
+    }
+}
