@@ -1,6 +1,7 @@
 package org.e2enet.cli;
 
 import java.nio.file.Path;
+import org.e2enet.runtime.Backend;
 import org.e2enet.runtime.BackendOptions;
 import picocli.CommandLine.Option;
 
@@ -9,7 +10,7 @@ final class BackendMixin {
     @Option(names = "--backend", defaultValue = "ort-cpu",
             description = "ort-cpu, ort-cuda, ort-trt (ONNX Runtime's TensorRT provider), tensorrt (native) or auto (the fastest "
                     + "that loads, and says which). Default: ${DEFAULT-VALUE}.")
-    String backend;
+    Backend backend;
 
     @Option(names = "--threads", description = "CPU threads (default: all cores).")
     Integer threads;

@@ -37,6 +37,7 @@ public final class E2eNetCommand implements Runnable {
         CommandLine cl = new CommandLine(new E2eNetCommand());
         cl.setExecutionExceptionHandler(E2eNetCommand::handle);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.registerConverter(org.e2enet.runtime.Backend.class, org.e2enet.runtime.Backend::parse);
         return cl;
     }
 

@@ -55,8 +55,9 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter o = cmd.commandLine().getOut();
         CasePrediction.prepareOutput(output);
-        try (Segmenter segmenter = Segmenter.open(onnx, backend.backend, backend.options(batch), new SegmenterOptions(step, tta, batch,
-                probabilities))) {
+        try (Segmenter segmenter = Segmenter.open(onnx, backend.backend, backend.options(batch), SegmenterOptions.defaults().withStep(step)
+                .withMirroring(tta ? SegmenterOptions.Mirroring.ALL_FLIPS : SegmenterOptions.Mirroring.NONE).withBatch(batch)
+                .withOutputs(probabilities ? SegmenterOptions.Outputs.LABELS_AND_PROBABILITIES : SegmenterOptions.Outputs.LABELS))) {
             o.println("backend: " + segmenter.model().choice());
             List<CaseFiles> cases = CaseFiles.find(input, segmenter.model().spec().inputChannels());
             ConsoleProgress progress = new ConsoleProgress();

@@ -37,7 +37,6 @@ import org.e2enet.runtime.SegmenterOptions;
 import org.e2enet.trainer.loop.EpochRecord;
 import org.e2enet.trainer.loop.Trainer;
 import org.e2enet.trainer.loop.TrainingConfig;
-import org.e2enet.trainer.nn.ConvMode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -125,8 +124,9 @@ final class QuickstartCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "2/7 training tiny E2ENet (patch %s), sparsity %.1f, channel granularity, static masks, %d x %d iterations%n",
                 java.util.Arrays.toString(spec.patchSize()), spec.sparsity(), epochs, iters);
         o.flush();
-        Trainer trainer = new Trainer(new TrainingConfig(data, bundle, spec, epochs, iters, 2, 0.01, 0.99, 3e-5, 12, 0, 0, false,
-                ConvMode.CONV3D, 10, 2, true, false), new org.e2enet.trainer.loop.TrainingListener() {
+        TrainingConfig config = TrainingConfig.builder().setDataset(data).setOut(bundle).setSpec(spec).optEpochs(epochs)
+                .optItersPerEpoch(iters).build();
+        Trainer trainer = new Trainer(config, new org.e2enet.trainer.loop.TrainingListener() {
                     @Override
                     public boolean stopAfter(EpochRecord r) {
                         double elapsed = (System.nanoTime() - start) / 1e9;
@@ -172,7 +172,7 @@ final class QuickstartCommand implements Callable<Integer> {
         }
         o.println("7/7 bench dense vs pruned");
         o.flush();
-        List<BenchResult> bench = Benchmark.run(List.of(dense, pruned), Backend.ORT_CPU.label(), BackendOptions.cpu(t), 10, null);
+        List<BenchResult> bench = Benchmark.run(List.of(dense, pruned), Backend.ORT_CPU, BackendOptions.cpu(t), 10, null);
         double seconds = (System.nanoTime() - start) / 1e9;
         QuickstartReport.write(out, spec, ModelBundle.read(bundle), eval, parity, volumes, prunedReport, denseReport, bench, seconds,
                 data.resolve("imagesTs"), data.resolve("labelsTs"), predictions);

@@ -14,6 +14,7 @@ import org.e2enet.trainer.dsff.TopologyUpdate;
 import org.e2enet.trainer.loop.EpochRecord;
 import org.e2enet.trainer.loop.Trainer;
 import org.e2enet.trainer.loop.TrainingConfig;
+import org.e2enet.trainer.loop.TrainingDevice;
 import org.e2enet.trainer.loop.TrainingListener;
 import org.e2enet.trainer.nn.ConvMode;
 import picocli.CommandLine;
@@ -68,13 +69,14 @@ final class TrainCommand implements Callable<Integer> {
     boolean resume;
 
     @Option(names = "--device", defaultValue = "cpu", description = "cpu or gpu. Default: ${DEFAULT-VALUE}.")
-    String device;
+    TrainingDevice device;
 
     @Option(names = "--threads", description = "CPU threads for the engine (default: all cores).")
     Integer threads;
 
-    @Option(names = "--conv", defaultValue = "conv3d", description = "How (1,3,3) convs run: conv3d or conv2d (same result; conv3d measured faster on CPU). Default: ${DEFAULT-VALUE}.")
-    String conv;
+    @Option(names = "--conv", defaultValue = "conv3d", description = "How (1,3,3) convs run: conv3d or conv2d (same result; conv3d "
+            + "measured faster on CPU). Default: ${DEFAULT-VALUE}.")
+    ConvMode conv;
 
     @Option(names = "--no-augment", description = "Train without data augmentation.")
     boolean noAugment;
@@ -84,9 +86,6 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!"cpu".equals(device) && !"gpu".equals(device)) {
-            throw new IllegalArgumentException("--device must be cpu or gpu, got '" + device + "'");
-        }
         if (threads != null) {
             System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(threads));
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
@@ -97,13 +96,9 @@ final class TrainCommand implements Callable<Integer> {
             spec = spec.withDsff(new DsffSettings(updateFrequency != null ? updateFrequency : d.updateFrequency(), d.deathRate(),
                     d.deathRateMin(), d.regrow(), isStatic || d.isStatic()));
         }
-        ConvMode mode = switch (conv) {
-            case "conv2d" -> ConvMode.CONV2D;
-            case "conv3d" -> ConvMode.CONV3D;
-            default -> throw new IllegalArgumentException("--conv must be conv2d or conv3d");
-        };
-        TrainingConfig config = new TrainingConfig(dataset, out, spec, epochs, iters, batchSize, lr, 0.99, 3e-5, 12, fold, seed,
-                resume, mode, 10, 2, !noAugment, "gpu".equals(device));
+        TrainingConfig config = TrainingConfig.builder().setDataset(dataset).setOut(out).setSpec(spec).optEpochs(epochs)
+                .optItersPerEpoch(iters).optBatchSize(batchSize).optLearningRate(lr).optFold(fold).optSeed(seed).optResume(resume)
+                .optConvMode(conv).optAugment(!noAugment).optDevice(device).build();
         PrintWriter o = cmd.commandLine().getOut();
         Trainer trainer = new Trainer(config, new ConsoleListener(o));
         EpochRecord last = trainer.run(new ConsoleProgress());

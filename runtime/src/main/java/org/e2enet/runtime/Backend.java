@@ -11,7 +11,9 @@ public enum Backend {
     /** ONNX Runtime's TensorRT provider (with CUDA behind it). */
     ORT_TRT("ort-trt"),
     /** TensorRT itself, through bytedeco's bindings, with engines cached on disk. */
-    TENSORRT("tensorrt");
+    TENSORRT("tensorrt"),
+    /** The fastest of the others that loads here (native TensorRT, then ORT's TensorRT, CUDA and CPU providers). */
+    AUTO("auto");
 
     private final String label;
 
@@ -24,7 +26,7 @@ public enum Backend {
         return label;
     }
 
-    /** Parses a command-line name ({@code auto} is handled by {@link OnnxModel#open(java.nio.file.Path, String, BackendOptions)}). */
+    /** Parses a command-line name. */
     public static Backend parse(String text) {
         for (Backend b : values()) {
             if (b.label.equals(text.toLowerCase(Locale.ROOT))) {

@@ -20,10 +20,10 @@ public final class Benchmark {
     }
 
     /**
-     * @param backend a backend name or {@code auto}
+     * @param backend the backend ({@link Backend#AUTO} included)
      * @param volume whole-volume size (d, h, w) at the model's target spacing, or null to skip
      */
-    public static List<BenchResult> run(List<Path> models, String backend, BackendOptions options, int runs, Shape3 volume) {
+    public static List<BenchResult> run(List<Path> models, Backend backend, BackendOptions options, int runs, Shape3 volume) {
         List<BenchResult> out = new ArrayList<>();
         double first = Double.NaN;
         for (Path file : models) {

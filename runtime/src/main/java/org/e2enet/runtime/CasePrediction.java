@@ -8,7 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.e2enet.core.io.BadInputException;
-import org.e2enet.core.nifti.NiftiReader;
+import org.e2enet.core.preprocess.CaseInput;
 import org.e2enet.core.nifti.NiftiWriter;
 import org.e2enet.core.volume.Volume;
 import org.e2enet.core.volume.VoxelData;
@@ -54,14 +54,9 @@ public final class CasePrediction {
 
     /** Reads a case's channel files, refusing 4D files and label maps passed as images. */
     static List<Volume> readChannels(CaseFiles c) {
-        List<Volume> channels = new ArrayList<>();
-        for (Path f : c.channels()) {
-            Volume v = NiftiReader.read(f);
-            if (v.channelCount() != 1) {
-                throw BadInputException.of(f, "holds " + v.channelCount() + " volumes; pass one 3D image per channel file");
-            }
-            refuseLabelMaps(f, v);
-            channels.add(v);
+        List<Volume> channels = CaseInput.readChannels(c.channels());
+        for (int i = 0; i < channels.size(); i++) {
+            refuseLabelMaps(c.channels().get(i), channels.get(i));
         }
         return channels;
     }

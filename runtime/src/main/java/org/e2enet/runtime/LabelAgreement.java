@@ -2,46 +2,29 @@ package org.e2enet.runtime;
 
 import java.util.List;
 import java.util.Locale;
+import org.e2enet.core.metrics.ConfusionCounts;
 
 /** Voxel-by-voxel comparison of two label maps (the training model's and the runtime's): agreement and Dice per class. */
 final class LabelAgreement {
-    private final long[] tp;
-    private final long[] fp;
-    private final long[] fn;
-    private long agree;
-    private long voxels;
+    private final ConfusionCounts counts;
 
     LabelAgreement(int classes) {
-        tp = new long[classes];
-        fp = new long[classes];
-        fn = new long[classes];
+        counts = new ConfusionCounts(classes);
     }
 
     /** Counts one voxel labelled {@code reference} by the training model and {@code predicted} by the runtime. */
     void add(int reference, int predicted) {
-        voxels++;
-        if (reference == predicted) {
-            agree++;
-            tp[reference]++;
-        } else {
-            fp[predicted]++;
-            fn[reference]++;
-        }
+        counts.add(reference, predicted);
     }
 
     /** Fraction of voxels with the same label. */
     double agreement() {
-        return (double) agree / Math.max(1, voxels);
+        return counts.agreement();
     }
 
     /** Dice per foreground class (index 0 = class 1; NaN when the class is absent from both). */
     double[] dice() {
-        double[] d = new double[tp.length - 1];
-        for (int c = 1; c < tp.length; c++) {
-            double denom = 2.0 * tp[c] + fp[c] + fn[c];
-            d[c - 1] = denom == 0 ? Double.NaN : 2.0 * tp[c] / denom;
-        }
-        return d;
+        return counts.foregroundDice();
     }
 
     /** Adds DESIGN.md's failures (agreement below 99.99%, a class's Dice below 0.999) to {@code failures}, each prefixed by {@code what}. */

@@ -35,21 +35,16 @@ public final class OnnxModel implements TileNetwork, AutoCloseable {
         return open(file, backend, BackendOptions.cpu(threads));
     }
 
-    /** Opens {@code file} on {@code backend}; a missing GPU library is a {@link BadInputException} saying what to install. */
+    /**
+     * Opens {@code file} on {@code backend}; a missing GPU library is a {@link BadInputException} saying what to
+     * install. {@link Backend#AUTO} tries native TensorRT, then ONNX Runtime's TensorRT and CUDA providers, then the
+     * CPU, and {@link #choice()} says which it took and why.
+     */
     public static OnnxModel open(Path file, Backend backend, BackendOptions options) {
         E2eNetOnnx onnx = E2eNetOnnx.read(file);
-        return new OnnxModel(engine(onnx, backend, options), onnx, backend, backend.label());
-    }
-
-    /**
-     * Opens {@code file} on the backend named {@code requested}; {@code auto} tries native TensorRT, then
-     * ONNX Runtime's TensorRT and CUDA providers, then the CPU, and {@link #choice()} says which it took and why.
-     */
-    public static OnnxModel open(Path file, String requested, BackendOptions options) {
-        if (!"auto".equalsIgnoreCase(requested)) {
-            return open(file, Backend.parse(requested), options);
+        if (backend != Backend.AUTO) {
+            return new OnnxModel(engine(onnx, backend, options), onnx, backend, backend.label());
         }
-        E2eNetOnnx onnx = E2eNetOnnx.read(file);
         List<String> skipped = new ArrayList<>();
         for (Backend b : AUTO_ORDER) {
             try {

@@ -1,17 +1,16 @@
 package org.e2enet.runtime;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import org.e2enet.core.bundle.GoldenFixtures;
 import org.e2enet.core.bundle.ModelBundle;
 import org.e2enet.core.io.BadInputException;
 import org.e2enet.core.onnx.E2eNetOnnx;
-import org.e2enet.core.safetensors.Tensor;
+import org.e2enet.core.onnx.ExportReport;
 import org.e2enet.core.spec.ModelSpec;
 
 /**
@@ -21,8 +20,6 @@ import org.e2enet.core.spec.ModelSpec;
  * export report's. Needs no training engine: the training model speaks through its fixtures.
  */
 public final class ParityCheck {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private ParityCheck() {
     }
 
@@ -41,11 +38,13 @@ public final class ParityCheck {
         long count = 0;
         double scale = 1;
         LabelAgreement labels = new LabelAgreement(k);
-        int fixtures = 0;
-        for (int g = 0; bundle.golden().tensors().containsKey("golden.input." + g); g++, fixtures++) {
-            Tensor in = bundle.golden().tensors().get("golden.input." + g);
-            float[] golden = bundle.golden().tensors().get("golden.logits." + g).floats();
-            float[] out = model.run(in.floats(), in.shape());
+        List<GoldenFixtures.Patch> patches = bundle.golden().patches();
+        if (patches.isEmpty()) {
+            throw BadInputException.of(bundle.dir().resolve(ModelBundle.GOLDEN), "holds no golden patches to compare with");
+        }
+        for (GoldenFixtures.Patch p : patches) {
+            float[] golden = p.logits().floats();
+            float[] out = model.run(p.input().floats(), p.input().shape());
             if (out.length != golden.length) {
                 throw BadInputException.of(onnxFile, "its logits have " + out.length + " values, the golden ones " + golden.length);
             }
@@ -71,23 +70,15 @@ public final class ParityCheck {
         }
         labels.check("golden patches", failures);
         long graph = E2eNetOnnx.read(onnxFile).statsAtPatch().trueFlops();
-        long expected = expectedFlops(onnxFile);
-        if (expected > 0 && Math.abs(graph - expected) > 0.01 * expected) {
+        Optional<ExportReport> report = ExportReport.findBeside(onnxFile);
+        long expected = report.map(ExportReport::loweredTrueFlops).orElse(0L);
+        if (report.isPresent() && Math.abs(graph - expected) > 0.01 * expected) {
             failures.add(String.format(Locale.ROOT, "graph FLOPs %d differ from the export report's %d by more than 1%%", graph, expected));
         }
-        return new ParityReport(failures.isEmpty(), fixtures, maxDiff, mean, scale, labels.agreement(), labels.dice(), graph, expected, failures);
-    }
-
-    /** The lowering's FLOPs from {@code {model}.export.json}, or 0 when there is no report. */
-    private static long expectedFlops(Path onnxFile) throws IOException {
-        String name = onnxFile.getFileName().toString();
-        Path report = onnxFile.toAbsolutePath().resolveSibling((name.endsWith(".onnx") ? name.substring(0, name.length() - 5) : name)
-                + ".export.json");
-        if (!Files.isRegularFile(report)) {
-            return 0;
-        }
-        JsonNode n = JSON.readTree(report.toFile());
-        return n.has("loweredTrueFlops") ? n.get("loweredTrueFlops").asLong() : 0;
+        String flopsCheck = report.isPresent() ? null
+                : "not run: no export report " + ExportReport.besideModel(onnxFile).getFileName() + " beside the model";
+        return new ParityReport(failures.isEmpty(), patches.size(), maxDiff, mean, scale, labels.agreement(), labels.dice(), graph,
+                expected, flopsCheck, failures);
     }
 
     private static int argmax(float[] a, int v, int vox, int classes) {

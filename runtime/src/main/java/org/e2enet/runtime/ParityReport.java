@@ -15,8 +15,10 @@ import java.util.List;
  * @param dicePerClass Dice between the two argmax maps per foreground class (NaN when absent from both)
  * @param graphTrueFlops FLOPs counted from the graph at the patch size
  * @param expectedTrueFlops the export report's FLOPs for the lowering (0 when no report was found)
+ * @param flopsCheckNotRun why the FLOPs check could not run (no export report beside the model), or null when it ran
  * @param failures what failed, one line each
  */
 public record ParityReport(boolean passed, int fixtures, double maxAbsDiff, double meanAbsDiff, double scale, double argmaxAgreement,
-                           double[] dicePerClass, long graphTrueFlops, long expectedTrueFlops, List<String> failures) {
+                           double[] dicePerClass, long graphTrueFlops, long expectedTrueFlops, String flopsCheckNotRun,
+                           List<String> failures) {
 }

@@ -39,8 +39,8 @@ public final class Segmenter implements AutoCloseable {
         return own(OnnxModel.open(onnx, backend, threads), options);
     }
 
-    /** A segmenter that owns its model, on a backend named on the command line ({@code auto} included). */
-    public static Segmenter open(java.nio.file.Path onnx, String backend, BackendOptions backendOptions, SegmenterOptions options) {
+    /** A segmenter that owns its model, on {@code backend} ({@link Backend#AUTO} included) with {@code backendOptions}. */
+    public static Segmenter open(java.nio.file.Path onnx, Backend backend, BackendOptions backendOptions, SegmenterOptions options) {
         return own(OnnxModel.open(onnx, backend, backendOptions), options);
     }
 
@@ -79,7 +79,7 @@ public final class Segmenter implements AutoCloseable {
         PreprocessedCase pre = preprocessor.forward(CaseInput.of(id, channels));
         long t1 = System.nanoTime();
         WindowedPrediction.Result r = WindowedPrediction.predict(model, pre.channels(), pre.geometry().shape(), tile, options.step(),
-                options.mirroring(), options.batch(), options.probabilities());
+                options.mirroring() == SegmenterOptions.Mirroring.ALL_FLIPS, options.batch(), options.probabilities());
         Volume back = preprocessor.inverseLabels(r.labels(), pre.properties());
         float[][] probabilities = options.probabilities() ? preprocessor.inverseProbabilities(r.probabilities(), pre.properties()) : null;
         long t2 = System.nanoTime();

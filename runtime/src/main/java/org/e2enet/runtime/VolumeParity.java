@@ -5,14 +5,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.e2enet.core.bundle.GoldenFixtures;
 import org.e2enet.core.bundle.ModelBundle;
 import org.e2enet.core.io.BadInputException;
 import org.e2enet.core.preprocess.CaseInput;
 import org.e2enet.core.preprocess.CasePreprocessor;
 import org.e2enet.core.preprocess.PreprocessedCase;
-import org.e2enet.core.safetensors.Tensor;
 import org.e2enet.core.volume.Shape3;
 import org.e2enet.core.window.WindowedPrediction;
 
@@ -44,17 +43,10 @@ public final class VolumeParity {
      * {@code imagesTr} is searched, or a directory of {@code {case}_XXXX.nii.gz} images).
      */
     public static Report run(ModelBundle bundle, OnnxModel model, Path dataset) {
-        Map<String, Tensor> golden = new TreeMap<>();
-        if (bundle.golden() != null) {
-            bundle.golden().tensors().forEach((name, t) -> {
-                if (name.startsWith(ModelBundle.GOLDEN_SEGMENTATION)) {
-                    golden.put(name.substring(ModelBundle.GOLDEN_SEGMENTATION.length()), t);
-                }
-            });
-        }
+        Map<String, GoldenFixtures.CaseLabels> golden = bundle.golden() == null ? Map.of() : bundle.golden().segmentations();
         if (golden.isEmpty()) {
-            throw BadInputException.of(bundle.dir(), "has no golden validation segmentations (" + ModelBundle.GOLDEN_SEGMENTATION
-                    + "*; bundles trained by this version write them at the end of training)");
+            throw BadInputException.of(bundle.dir(), "has no golden validation segmentations (bundles trained by this version write "
+                    + "them at the end of training)");
         }
         if (model.plans() == null) {
             throw new BadInputException("the model has no e2enet.plans metadata, so it cannot preprocess " + dataset);
@@ -66,7 +58,7 @@ public final class VolumeParity {
         Shape3 tile = Shape3.of(model.spec().patchSize());
         int k = model.spec().numClasses();
         LabelAgreement labels = new LabelAgreement(k);
-        for (Map.Entry<String, Tensor> e : golden.entrySet()) {
+        for (Map.Entry<String, GoldenFixtures.CaseLabels> e : golden.entrySet()) {
             CaseFiles c = files.get(e.getKey());
             if (c == null) {
                 throw BadInputException.of(images, "has no images of validation case '" + e.getKey()
@@ -74,13 +66,13 @@ public final class VolumeParity {
             }
             PreprocessedCase pre = preprocessor.forward(CaseInput.of(c.id(), CasePrediction.readChannels(c)));
             Shape3 shape = pre.geometry().shape();
-            long[] expected = e.getValue().shape();
-            if (expected.length != 3 || expected[0] != shape.d() || expected[1] != shape.h() || expected[2] != shape.w()) {
+            Shape3 expected = e.getValue().shape();
+            if (!expected.equals(shape)) {
                 throw BadInputException.of(c.channels().get(0), "preprocesses to " + shape + ", the training model's segmentation of case '"
-                        + c.id() + "' has shape " + java.util.Arrays.toString(expected) + ": not the volume the model was validated on");
+                        + c.id() + "' has shape " + expected + ": not the volume the model was validated on");
             }
             byte[] ours = WindowedPrediction.referenceLabels(model, pre.channels(), shape, tile);
-            byte[] theirs = e.getValue().data();
+            byte[] theirs = e.getValue().labels();
             for (int i = 0; i < ours.length; i++) {
                 labels.add(theirs[i] & 0xff, ours[i] & 0xff);
             }

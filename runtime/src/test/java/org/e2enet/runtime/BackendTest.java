@@ -69,7 +69,7 @@ class BackendTest {
         assertTrue(trt.getMessage().contains("TensorRT 8.6") && trt.getMessage().contains("libnvinfer"), trt.getMessage());
         BadInputException ortTrt = assertThrows(BadInputException.class, () -> OnnxModel.open(onnx, Backend.ORT_TRT, 1));
         assertTrue(ortTrt.getMessage().contains("-Pcuda") && ortTrt.getMessage().contains("TensorRT"), ortTrt.getMessage());
-        try (OnnxModel auto = OnnxModel.open(onnx, "auto", BackendOptions.cpu(1))) {
+        try (OnnxModel auto = OnnxModel.open(onnx, Backend.AUTO, BackendOptions.cpu(1))) {
             assertEquals(Backend.ORT_CPU, auto.backend());
             assertTrue(auto.choice().startsWith("auto chose ort-cpu") && auto.choice().contains("tensorrt unavailable")
                     && auto.choice().contains("ort-cuda unavailable"), auto.choice());

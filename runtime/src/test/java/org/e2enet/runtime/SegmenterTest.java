@@ -65,7 +65,8 @@ class SegmenterTest {
         ModelSpec spec = RuntimeFixtures.spec(new int[] {16, 32, 32}, 3);
         Path onnx = RuntimeFixtures.export(spec, dir, 2);
         try (OnnxModel model = OnnxModel.open(onnx, Backend.ORT_CPU, 2)) {
-            Segmenter seg = new Segmenter(model, new SegmenterOptions(0.5, true, 3, true));
+            Segmenter seg = new Segmenter(model, SegmenterOptions.defaults().withMirroring(SegmenterOptions.Mirroring.ALL_FLIPS).withBatch(3)
+                    .withOutputs(SegmenterOptions.Outputs.LABELS_AND_PROBABILITIES));
             for (Shape3 shape : new Shape3[] {new Shape3(40, 50, 70), new Shape3(10, 20, 24)}) {
                 Volume image = phantom(shape, 4);
                 Segmentation s = seg.segment("c", List.of(image));

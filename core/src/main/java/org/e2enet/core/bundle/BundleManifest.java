@@ -1,6 +1,5 @@
 package org.e2enet.core.bundle;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import org.e2enet.core.preprocess.Plans;
 import org.e2enet.core.spec.Accounting;
 import org.e2enet.core.spec.ModelSpec;
@@ -16,7 +15,7 @@ import org.e2enet.core.spec.ModelSpec;
  * @param training epoch, iteration, seeds, optimizer summary; or null
  * @param accounting params and FLOPs for the bundle's masks, or null
  */
-public record BundleManifest(String format, ModelSpec spec, Plans plans, JsonNode training, Accounting accounting) {
+public record BundleManifest(String format, ModelSpec spec, Plans plans, TrainingState training, Accounting accounting) {
     /** The format tag of this version. */
     public static final String FORMAT = "e2enet-model/1";
 }

@@ -34,7 +34,7 @@ import org.e2enet.core.spec.ModelSpec;
  * @param golden parity fixtures, or null
  */
 public record ModelBundle(Path dir, BundleManifest manifest, SafeTensors weights, SafeTensors masks, SafeTensors optimizer,
-                          SafeTensors golden) {
+                          GoldenFixtures golden) {
     /** File names inside a bundle. */
     public static final String MANIFEST = "manifest.json";
     /** Weights file. */
@@ -45,8 +45,6 @@ public record ModelBundle(Path dir, BundleManifest manifest, SafeTensors weights
     public static final String OPTIMIZER = "optimizer.safetensors";
     /** Parity fixtures file. */
     public static final String GOLDEN = "golden.safetensors";
-    /** Name prefix, in golden.safetensors, of the training model's sliding-window segmentation of a validation case. */
-    public static final String GOLDEN_SEGMENTATION = "golden.seg.";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** The spec. */
@@ -70,7 +68,7 @@ public record ModelBundle(Path dir, BundleManifest manifest, SafeTensors weights
         SafeTensors masks = Files.exists(dir.resolve(MASKS)) ? SafeTensors.read(dir.resolve(MASKS)) : SafeTensors.of(List.of());
         validate(dir, manifest.spec(), weights, masks);
         SafeTensors optimizer = Files.exists(dir.resolve(OPTIMIZER)) ? SafeTensors.read(dir.resolve(OPTIMIZER)) : null;
-        SafeTensors golden = Files.exists(dir.resolve(GOLDEN)) ? SafeTensors.read(dir.resolve(GOLDEN)) : null;
+        GoldenFixtures golden = Files.exists(dir.resolve(GOLDEN)) ? GoldenFixtures.read(dir.resolve(GOLDEN)) : null;
         return new ModelBundle(dir, manifest, weights, masks, optimizer, golden);
     }
 
@@ -95,16 +93,21 @@ public record ModelBundle(Path dir, BundleManifest manifest, SafeTensors weights
         }
         ModelSpec s = ModelSpec.fromJson(spec.toString(), file + " spec");
         Plans plans = root.hasNonNull("plans") ? Plans.fromJson(root.get("plans").toString(), file + " plans") : null;
-        JsonNode training = root.hasNonNull("training") ? root.get("training") : null;
-        org.e2enet.core.spec.Accounting accounting = null;
-        if (root.hasNonNull("accounting")) {
-            try {
-                accounting = JSON.treeToValue(root.get("accounting"), org.e2enet.core.spec.Accounting.class);
-            } catch (IOException e) {
-                throw BadInputException.of(file, "malformed accounting (" + e.getMessage().lines().findFirst().orElse("") + ")");
-            }
-        }
+        TrainingState training = section(file, root, "training", TrainingState.class);
+        org.e2enet.core.spec.Accounting accounting = section(file, root, "accounting", org.e2enet.core.spec.Accounting.class);
         return new BundleManifest(BundleManifest.FORMAT, s, plans, training, accounting);
+    }
+
+    /** The manifest's section {@code name} as a {@code type}, or null when absent. */
+    private static <T> T section(Path file, JsonNode root, String name, Class<T> type) {
+        if (!root.hasNonNull(name)) {
+            return null;
+        }
+        try {
+            return JSON.treeToValue(root.get(name), type);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw BadInputException.of(file, "malformed " + name + " (" + e.getOriginalMessage().lines().findFirst().orElse("") + ")");
+        }
     }
 
     /** Every tensor the spec needs is there, float32, of the right shape; masks match their weights. */
@@ -163,7 +166,7 @@ public record ModelBundle(Path dir, BundleManifest manifest, SafeTensors weights
 
     /** Writes a bundle directory atomically (temp dir + rename); null optional parts are left out. */
     public static void write(Path dir, BundleManifest manifest, SafeTensors weights, SafeTensors masks, SafeTensors optimizer,
-                             SafeTensors golden) throws IOException {
+                             GoldenFixtures golden) throws IOException {
         write(dir, manifest, weights, masks, optimizer, golden, tmp -> { });
     }
 
@@ -172,7 +175,7 @@ public record ModelBundle(Path dir, BundleManifest manifest, SafeTensors weights
      * directory before the rename, e.g. training curves).
      */
     public static void write(Path dir, BundleManifest manifest, SafeTensors weights, SafeTensors masks, SafeTensors optimizer,
-                             SafeTensors golden, AtomicFiles.DirectoryWriter extras) throws IOException {
+                             GoldenFixtures golden, AtomicFiles.DirectoryWriter extras) throws IOException {
         AtomicFiles.writeDirectory(dir, tmp -> {
             extras.write(tmp);
             AtomicFiles.writeString(tmp.resolve(MANIFEST), JSON.writeValueAsString(manifest) + "\n");
@@ -184,7 +187,7 @@ public record ModelBundle(Path dir, BundleManifest manifest, SafeTensors weights
                 optimizer.write(tmp.resolve(OPTIMIZER));
             }
             if (golden != null) {
-                golden.write(tmp.resolve(GOLDEN));
+                golden.toTensors().write(tmp.resolve(GOLDEN));
             }
         });
     }

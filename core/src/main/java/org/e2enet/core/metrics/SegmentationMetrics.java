@@ -24,25 +24,22 @@ public final class SegmentationMetrics {
         if (prediction.length != reference.length || prediction.length != shape.voxelsInt()) {
             throw new IllegalArgumentException("prediction, reference and shape disagree in size");
         }
+        ConfusionCounts counts = ConfusionCounts.of(reference, prediction, Math.max(classes, maxLabel(prediction, reference) + 1));
         List<ClassMetrics> out = new ArrayList<>();
         for (int c = 1; c < classes; c++) {
-            boolean[] p = new boolean[prediction.length];
-            boolean[] r = new boolean[reference.length];
-            long np = 0;
-            long nr = 0;
-            long both = 0;
-            for (int i = 0; i < p.length; i++) {
-                p[i] = prediction[i] == c;
-                r[i] = reference[i] == c;
-                np += p[i] ? 1 : 0;
-                nr += r[i] ? 1 : 0;
-                both += p[i] && r[i] ? 1 : 0;
-            }
+            long np = counts.predicted(c);
+            long nr = counts.reference(c);
             if (np == 0 && nr == 0) {
                 out.add(new ClassMetrics(c, Double.NaN, Double.NaN, Double.NaN, 0, 0));
                 continue;
             }
-            double dice = 2.0 * both / (np + nr);
+            double dice = counts.dice(c);
+            boolean[] p = new boolean[prediction.length];
+            boolean[] r = new boolean[reference.length];
+            for (int i = 0; i < p.length; i++) {
+                p[i] = prediction[i] == c;
+                r[i] = reference[i] == c;
+            }
             if (np == 0 || nr == 0) {
                 out.add(new ClassMetrics(c, dice, 0, Double.POSITIVE_INFINITY, nr, np));
                 continue;
@@ -63,6 +60,14 @@ public final class SegmentationMetrics {
             out.add(new ClassMetrics(c, dice, nsd, hd95, nr, np));
         }
         return out;
+    }
+
+    private static int maxLabel(byte[] a, byte[] b) {
+        int max = 0;
+        for (int i = 0; i < a.length; i++) {
+            max = Math.max(max, Math.max(a[i] & 0xff, b[i] & 0xff));
+        }
+        return max;
     }
 
     /** Surface voxels: in the mask with a 6-neighbour outside it or on the grid border. */

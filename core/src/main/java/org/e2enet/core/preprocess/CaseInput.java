@@ -1,5 +1,6 @@
 package org.e2enet.core.preprocess;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.e2enet.core.dataset.DatasetCase;
@@ -20,18 +21,11 @@ import org.e2enet.core.volume.Volume;
 public record CaseInput(String id, float[][] channels, byte[] label, Geometry geometry) {
     /** Reads a dataset case's files. */
     public static CaseInput load(DatasetCase c) {
-        List<float[]> channels = new ArrayList<>();
-        Geometry g = null;
-        for (var file : c.images()) {
-            Volume v = NiftiReader.read(file);
-            if (v.channelCount() != 1) {
-                throw BadInputException.of(file, "holds " + v.channelCount() + " volumes; expected one 3D image per channel file");
-            }
-            if (g != null && !g.shape().equals(v.shape())) {
-                throw BadInputException.of(file, "shape " + v.shape() + " differs from channel 0's " + g.shape());
-            }
-            g = g == null ? v.geometry() : g;
-            channels.add(v.floats(0));
+        List<Volume> volumes = readChannels(c.images());
+        Geometry g = volumes.get(0).geometry();
+        float[][] channels = new float[volumes.size()][];
+        for (int i = 0; i < channels.length; i++) {
+            channels[i] = volumes.get(i).floats(0);
         }
         byte[] label = null;
         if (c.label() != null) {
@@ -48,7 +42,26 @@ public record CaseInput(String id, float[][] channels, byte[] label, Geometry ge
                 label[i] = (byte) v;
             }
         }
-        return new CaseInput(c.id(), channels.toArray(float[][]::new), label, g);
+        return new CaseInput(c.id(), channels, label, g);
+    }
+
+    /**
+     * Reads a case's channel files (one 3D image each, all on the same grid); a 4D file or a channel of
+     * another shape is bad input naming the file.
+     */
+    public static List<Volume> readChannels(List<Path> files) {
+        List<Volume> out = new ArrayList<>();
+        for (Path file : files) {
+            Volume v = NiftiReader.read(file);
+            if (v.channelCount() != 1) {
+                throw BadInputException.of(file, "holds " + v.channelCount() + " volumes; pass one 3D image per channel file");
+            }
+            if (!out.isEmpty() && !out.get(0).shape().equals(v.shape())) {
+                throw BadInputException.of(file, "shape " + v.shape() + " differs from channel 0's " + out.get(0).shape());
+            }
+            out.add(v);
+        }
+        return out;
     }
 
     /** A case from volumes already in memory (deployment: no label). */

@@ -39,14 +39,15 @@ public final class CasePreprocessor {
         boolean[] cropMask = cropMask(mask, shape, box);
         Spacing3 target = plans.target();
         Shape3 outShape = Resampler.newShape(cropShape, g.spacing(), target);
-        int separate = Resampler.separateAxis(g.spacing(), target);
+        int separate = Resampler.separateAxis(g.spacing(), target, plans.anisotropyThreshold());
         float[][] channels = new float[in.channels().length][];
         for (int c = 0; c < channels.length; c++) {
             float[] x = box.crop(in.channels()[c], shape);
             plans.normalization().get(c).apply(x, cropMask);
-            channels[c] = Resampler.resampleData(x, cropShape, outShape, separate, plans.dataOrder());
+            channels[c] = Resampler.resampleData(x, cropShape, outShape, separate, plans.dataOrder(), plans.separateAxisOrder());
         }
-        byte[] label = in.label() == null ? null : Resampler.resampleSeg(box.crop(in.label(), shape), cropShape, outShape, separate);
+        byte[] label = in.label() == null ? null : Resampler.resampleSeg(box.crop(in.label(), shape), cropShape, outShape, separate,
+                plans.segOrder(), plans.separateAxisOrder());
         double[] scale = new double[3];
         for (int a = 0; a < 3; a++) {
             scale[a] = (double) cropShape.get(a) / outShape.get(a);
@@ -62,7 +63,7 @@ public final class CasePreprocessor {
         Affine affine = g.affine().subGrid(offsetIjk, stepIjk);
         Spacing3 spacing = new Spacing3(g.spacing().d() * scale[0], g.spacing().h() * scale[1], g.spacing().w() * scale[2]);
         CaseProperties props = new CaseProperties(in.id(), shape.toArray(), g.spacing().toArray(), g.affine().toArray(),
-                g.qformCode(), g.sformCode(), box.lo(), box.hi(), outShape.toArray());
+                g.qformAffine() == null ? null : g.qformAffine().toArray(), g.qformCode(), g.sformCode(), box.lo(), box.hi(), outShape.toArray());
         return new PreprocessedCase(channels, label, g.withGrid(outShape, spacing, affine), props);
     }
 
@@ -83,8 +84,8 @@ public final class CasePreprocessor {
     public Volume inverseLabels(byte[] seg, CaseProperties p) {
         Shape3 from = Shape3.of(p.shapeAfterResampling());
         BoundingBox box = p.crop();
-        int separate = Resampler.separateAxis(plans.target(), Spacing3.of(p.originalSpacing()));
-        byte[] cropped = Resampler.resampleSeg(seg, from, box.shape(), separate);
+        int separate = Resampler.separateAxis(plans.target(), Spacing3.of(p.originalSpacing()), plans.anisotropyThreshold());
+        byte[] cropped = Resampler.resampleSeg(seg, from, box.shape(), separate, plans.segOrder(), plans.separateAxisOrder());
         Geometry g = p.originalGeometry();
         return Volume.of(g, VoxelData.ofUnsignedBytes(box.uncrop(cropped, g.shape())));
     }
@@ -96,11 +97,11 @@ public final class CasePreprocessor {
     public float[][] inverseProbabilities(float[][] probs, CaseProperties p) {
         Shape3 from = Shape3.of(p.shapeAfterResampling());
         BoundingBox box = p.crop();
-        int separate = Resampler.separateAxis(plans.target(), Spacing3.of(p.originalSpacing()));
+        int separate = Resampler.separateAxis(plans.target(), Spacing3.of(p.originalSpacing()), plans.anisotropyThreshold());
         Shape3 original = Shape3.of(p.originalShape());
         float[][] out = new float[probs.length][];
         for (int c = 0; c < probs.length; c++) {
-            float[] r = Resampler.resampleData(probs[c], from, box.shape(), separate, 1);
+            float[] r = Resampler.resampleData(probs[c], from, box.shape(), separate, 1, plans.separateAxisOrder());
             out[c] = box.uncrop(r, original, c == 0 ? 1f : 0f);
         }
         return out;

@@ -19,7 +19,8 @@ import org.e2enet.core.volume.Spacing3;
  * @param caseId case identifier
  * @param originalShape shape of the input
  * @param originalSpacing spacing of the input
- * @param originalAffine affine of the input
+ * @param originalAffine affine of the input (its sform, or its qform when it has no sform)
+ * @param originalQform the input's qform matrix when it differs from {@code originalAffine}, else null
  * @param qformCode input qform code
  * @param sformCode input sform code
  * @param cropLo first voxel of the crop box
@@ -27,13 +28,13 @@ import org.e2enet.core.volume.Spacing3;
  * @param shapeAfterResampling shape of the preprocessed case
  */
 public record CaseProperties(String caseId, int[] originalShape, double[] originalSpacing, double[][] originalAffine,
-                             int qformCode, int sformCode, int[] cropLo, int[] cropHi, int[] shapeAfterResampling) {
+                             double[][] originalQform, int qformCode, int sformCode, int[] cropLo, int[] cropHi, int[] shapeAfterResampling) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** The input's geometry. */
+    /** The input's geometry, qform and sform as they were. */
     public Geometry originalGeometry() {
         return new Geometry(Shape3.of(originalShape), Spacing3.of(originalSpacing), Affine.of(originalAffine), qformCode,
-                sformCode, null);
+                sformCode, originalQform == null ? null : Affine.of(originalQform));
     }
 
     /** The crop box. */

@@ -90,6 +90,7 @@ public final class Planner {
             norms.add(new ChannelNormalization(scheme, useMask, st.mean(), st.std(), st.percentile005(), st.percentile995()));
         }
         return new Plans(Plans.FORMAT, d.name(), List.copyOf(d.channelNames().values()), List.of(d.classNames()), target,
-                medianSpacing, medianShape, medianResampled, true, Resampler.ANISOTROPY_THRESHOLD, 3, 1, 0, norms);
+                medianSpacing, medianShape, medianResampled, true, Resampler.ANISOTROPY_THRESHOLD, Resampler.DATA_ORDER,
+                Resampler.SEG_ORDER, Resampler.SEPARATE_AXIS_ORDER, norms);
     }
 }

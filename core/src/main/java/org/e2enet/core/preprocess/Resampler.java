@@ -16,8 +16,14 @@ import org.e2enet.core.volume.Spacing3;
  * boundary condition of the prefilter affects results by less than 1e-6 relative.
  */
 public final class Resampler {
-    /** nnU-Net's anisotropy threshold. */
+    /** nnU-Net's anisotropy threshold (the default of {@link Plans#anisotropyThreshold()}). */
     public static final double ANISOTROPY_THRESHOLD = 3;
+    /** nnU-Net's spline order for images (the default of {@link Plans#dataOrder()}). */
+    public static final int DATA_ORDER = 3;
+    /** nnU-Net's spline order for one-hot label masks (the default of {@link Plans#segOrder()}). */
+    public static final int SEG_ORDER = 1;
+    /** nnU-Net's order along a separately resampled axis (the default of {@link Plans#separateAxisOrder()}). */
+    public static final int SEPARATE_AXIS_ORDER = 0;
     private static final int PAD = 12;
     private static final double POLE = Math.sqrt(3) - 2;
 
@@ -38,14 +44,19 @@ public final class Resampler {
      * target spacing, as nnU-Net does.
      */
     public static int separateAxis(Spacing3 current, Spacing3 target) {
-        int axis = lowResAxis(current);
-        return axis >= 0 ? axis : lowResAxis(target);
+        return separateAxis(current, target, ANISOTROPY_THRESHOLD);
     }
 
-    private static int lowResAxis(Spacing3 s) {
+    /** As {@link #separateAxis(Spacing3, Spacing3)} with another anisotropy threshold (spacing ratio). */
+    public static int separateAxis(Spacing3 current, Spacing3 target, double threshold) {
+        int axis = lowResAxis(current, threshold);
+        return axis >= 0 ? axis : lowResAxis(target, threshold);
+    }
+
+    private static int lowResAxis(Spacing3 s, double threshold) {
         double max = Math.max(s.d(), Math.max(s.h(), s.w()));
         double min = Math.min(s.d(), Math.min(s.h(), s.w()));
-        if (max / min <= ANISOTROPY_THRESHOLD) {
+        if (max / min <= threshold) {
             return -1;
         }
         int axis = -1;
@@ -60,16 +71,17 @@ public final class Resampler {
         return axis;
     }
 
-    /** Resamples image data (order 3, or order 3 in-plane + order 0 across when anisotropic); no copy when the shape stays. */
-    public static float[] resampleData(float[] data, Shape3 in, Shape3 out, Spacing3 current, Spacing3 target) {
-        return resampleData(data, in, out, separateAxis(current, target), 3);
+    /** As {@link #resampleData(float[], Shape3, Shape3, int, int, int)} with nnU-Net's order 0 across the separate axis. */
+    public static float[] resampleData(float[] data, Shape3 in, Shape3 out, int separate, int order) {
+        return resampleData(data, in, out, separate, order, SEPARATE_AXIS_ORDER);
     }
 
     /**
-     * Resamples image data with the given order; {@code separate} is the order-0 axis or -1. Returns
-     * {@code data} itself when the shape does not change (no copy of a volume that needs no work).
+     * Resamples image data with spline {@code order}; {@code separate} is the axis resampled on its own with
+     * {@code separateOrder}, or -1. Returns {@code data} itself when the shape does not change (no copy of a
+     * volume that needs no work).
      */
-    public static float[] resampleData(float[] data, Shape3 in, Shape3 out, int separate, int order) {
+    public static float[] resampleData(float[] data, Shape3 in, Shape3 out, int separate, int order, int separateOrder) {
         if (in.equals(out)) {
             return data;
         }
@@ -84,21 +96,29 @@ public final class Resampler {
         }
         Shape3 plane = Shape3.of(planeShape);
         float[] inPlane = resizeSlices(data, in, plane, separate, order);
-        return resizeAxis(inPlane, plane, separate, out.get(separate), 0);
+        float[] across = resizeAxis(inPlane, plane, separate, out.get(separate), separateOrder);
+        if (separateOrder > 1) {
+            clip(across, data);
+        }
+        return across;
     }
 
-    /** Resamples a label map (one-hot order 1, order 0 across the separate axis when anisotropic). */
-    public static byte[] resampleSeg(byte[] seg, Shape3 in, Shape3 out, Spacing3 current, Spacing3 target) {
-        return resampleSeg(seg, in, out, separateAxis(current, target));
-    }
-
-    /** Resamples a label map; {@code separate} is the order-0 axis or -1. */
+    /** As {@link #resampleSeg(byte[], Shape3, Shape3, int, int, int)} with nnU-Net's orders (1, and 0 across). */
     public static byte[] resampleSeg(byte[] seg, Shape3 in, Shape3 out, int separate) {
+        return resampleSeg(seg, in, out, separate, SEG_ORDER, SEPARATE_AXIS_ORDER);
+    }
+
+    /**
+     * Resamples a label map: each label's one-hot mask with spline {@code order}, thresholded at 0.5;
+     * {@code separate} is the axis resampled on its own (nearest when {@code separateOrder} is 0, else one-hot
+     * masks with that order), or -1.
+     */
+    public static byte[] resampleSeg(byte[] seg, Shape3 in, Shape3 out, int separate, int order, int separateOrder) {
         if (in.equals(out)) {
             return seg.clone();
         }
         if (separate < 0) {
-            return resizeSegmentation(seg, in, out, -1);
+            return resizeSegmentation(seg, in, out, -1, order);
         }
         int[] planeShape = in.toArray();
         for (int a = 0; a < 3; a++) {
@@ -107,7 +127,10 @@ public final class Resampler {
             }
         }
         Shape3 plane = Shape3.of(planeShape);
-        byte[] inPlane = resizeSegmentation(seg, in, plane, separate);
+        byte[] inPlane = resizeSegmentation(seg, in, plane, separate, order);
+        if (separateOrder > 0) {
+            return resizeSegmentationAlong(inPlane, plane, separate, out.get(separate), separateOrder);
+        }
         float[] asFloat = new float[inPlane.length];
         for (int i = 0; i < asFloat.length; i++) {
             asFloat[i] = inPlane[i];
@@ -202,7 +225,7 @@ public final class Resampler {
      * resize its mask with order 1 and give the label to every voxel where the result is &gt;= 0.5. With
      * {@code sliceAxis} &gt;= 0 only the other two axes are resized.
      */
-    private static byte[] resizeSegmentation(byte[] seg, Shape3 in, Shape3 out, int sliceAxis) {
+    private static byte[] resizeSegmentation(byte[] seg, Shape3 in, Shape3 out, int sliceAxis, int order) {
         boolean[] present = new boolean[256];
         for (byte b : seg) {
             present[b + 128] = true;
@@ -217,7 +240,35 @@ public final class Resampler {
             for (int i = 0; i < seg.length; i++) {
                 mask[i] = seg[i] == label ? 1f : 0f;
             }
-            float[] r = sliceAxis < 0 ? resize(mask, in, out, 1) : resizeSlices(mask, in, out, sliceAxis, 1);
+            float[] r = sliceAxis < 0 ? resize(mask, in, out, order) : resizeSlices(mask, in, out, sliceAxis, order);
+            for (int i = 0; i < r.length; i++) {
+                if (r[i] >= 0.5f) {
+                    result[i] = label;
+                }
+            }
+        }
+        return result;
+    }
+
+    /** Labels resized along {@code axis} alone: each label's one-hot mask with spline {@code order}, thresholded at 0.5. */
+    private static byte[] resizeSegmentationAlong(byte[] seg, Shape3 shape, int axis, int m, int order) {
+        boolean[] present = new boolean[256];
+        for (byte b : seg) {
+            present[b + 128] = true;
+        }
+        int[] outDims = shape.toArray();
+        outDims[axis] = m;
+        byte[] result = new byte[Shape3.of(outDims).voxelsInt()];
+        float[] mask = new float[seg.length];
+        for (int v = 0; v < 256; v++) {
+            if (!present[v]) {
+                continue;
+            }
+            byte label = (byte) (v - 128);
+            for (int i = 0; i < seg.length; i++) {
+                mask[i] = seg[i] == label ? 1f : 0f;
+            }
+            float[] r = resizeAxis(mask, shape, axis, m, order);
             for (int i = 0; i < r.length; i++) {
                 if (r[i] >= 0.5f) {
                     result[i] = label;

@@ -103,6 +103,37 @@ class PreprocessingTest {
     }
 
     @Test
+    void preprocessingAppliesThePlansOrdersAndAnisotropyThreshold() {
+        PhantomCase c = new PhantomGenerator(new Shape3(16, 48, 48), 3).generate(9, 1);
+        Geometry g = c.image().geometry();
+        Geometry thick = new Geometry(g.shape(), new Spacing3(4.0, 0.8, 0.8), g.affine().subGrid(new double[3],
+                new double[] {0.8 / g.spacing().w(), 0.8 / g.spacing().h(), 4.0 / g.spacing().d()}), 1, 1, null);
+        double[] target = {2.0, 0.7, 0.7};
+        Plans nnunet = plans(target, NormalizationScheme.CT);
+        PreprocessedCase reference = new CasePreprocessor(nnunet).forward(new CaseInput("a", new float[][] {c.image().floats(0)},
+                labels(c.label()), thick));
+        // the same case under plans that say otherwise must come out otherwise, field by field
+        Plans linearAcross = withOrders(nnunet, nnunet.anisotropyThreshold(), nnunet.dataOrder(), nnunet.segOrder(), 1);
+        Plans noSeparateAxis = withOrders(nnunet, 100, nnunet.dataOrder(), nnunet.segOrder(), nnunet.separateAxisOrder());
+        Plans linearData = withOrders(nnunet, nnunet.anisotropyThreshold(), 1, nnunet.segOrder(), nnunet.separateAxisOrder());
+        Plans nearestSeg = withOrders(nnunet, nnunet.anisotropyThreshold(), nnunet.dataOrder(), 0, nnunet.separateAxisOrder());
+        for (Plans other : List.of(linearAcross, noSeparateAxis, linearData, nearestSeg)) {
+            PreprocessedCase o = new CasePreprocessor(other).forward(new CaseInput("a", new float[][] {c.image().floats(0)},
+                    labels(c.label()), thick));
+            boolean dataDiffers = !java.util.Arrays.equals(reference.channels()[0], o.channels()[0]);
+            boolean segDiffers = !java.util.Arrays.equals(reference.label(), o.label());
+            assertTrue(other == nearestSeg ? segDiffers && !dataDiffers : dataDiffers, "plans " + other.anisotropyThreshold() + "/"
+                    + other.dataOrder() + "/" + other.segOrder() + "/" + other.separateAxisOrder() + " must change the result");
+        }
+    }
+
+    private static Plans withOrders(Plans p, double threshold, int dataOrder, int segOrder, int separateOrder) {
+        return new Plans(p.format(), p.datasetName(), p.channelNames(), p.classNames(), p.targetSpacing(), p.medianSpacing(),
+                p.medianShapeAfterCrop(), p.medianShapeAfterResampling(), p.cropToNonzero(), threshold, dataOrder, segOrder,
+                separateOrder, p.normalization());
+    }
+
+    @Test
     void cropsToTheNonzeroRegionAndZscoresInsideIt() {
         Shape3 s = new Shape3(10, 20, 20);
         float[] img = new float[s.voxelsInt()];

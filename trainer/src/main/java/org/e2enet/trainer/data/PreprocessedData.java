@@ -1,19 +1,16 @@
 package org.e2enet.trainer.data;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.e2enet.core.dataset.Dataset;
 import org.e2enet.core.dataset.DatasetDescriptor;
 import org.e2enet.core.io.BadInputException;
-import org.e2enet.core.nifti.NiftiReader;
 import org.e2enet.core.preprocess.DatasetPreprocessor;
 import org.e2enet.core.preprocess.Plans;
+import org.e2enet.core.preprocess.PreprocessedStore;
 import org.e2enet.core.progress.ProgressListener;
-import org.e2enet.core.volume.Volume;
 import org.e2enet.trainer.Rng;
 
 /**
@@ -32,11 +29,11 @@ public record PreprocessedData(Path dir, Plans plans, DatasetDescriptor descript
 
     /** The preprocessed directory for {@code dataset}: itself when preprocessed, else its sibling (created if needed). */
     public static Path ensurePreprocessed(Path dataset, ProgressListener progress) throws IOException {
-        if (Files.isRegularFile(dataset.resolve(DatasetPreprocessor.PLANS))) {
+        if (PreprocessedStore.isStore(dataset)) {
             return dataset;
         }
         Path sibling = dataset.toAbsolutePath().resolveSibling(dataset.getFileName() + "_preprocessed");
-        if (Files.isRegularFile(sibling.resolve(DatasetPreprocessor.PLANS))) {
+        if (PreprocessedStore.isStore(sibling)) {
             return sibling;
         }
         DatasetPreprocessor.run(Dataset.open(dataset), sibling, null, false, progress);
@@ -45,52 +42,34 @@ public record PreprocessedData(Path dir, Plans plans, DatasetDescriptor descript
 
     /** Loads every case of a preprocessed directory. */
     public static PreprocessedData load(Path dir, ProgressListener progress) {
-        Plans plans = Plans.read(dir.resolve(DatasetPreprocessor.PLANS));
-        DatasetDescriptor d = DatasetDescriptor.read(dir.resolve("dataset.json"));
-        Path casesDir = dir.resolve(DatasetPreprocessor.CASES);
-        List<String> ids;
-        try (Stream<Path> s = Files.list(casesDir)) {
-            ids = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json"))
-                    .map(n -> n.substring(0, n.length() - 5)).sorted().toList();
-        } catch (IOException e) {
-            throw BadInputException.of(casesDir, "cannot list preprocessed cases (" + e.getMessage() + ")");
-        }
-        if (ids.isEmpty()) {
-            throw BadInputException.of(casesDir, "holds no preprocessed cases");
-        }
+        PreprocessedStore store = new PreprocessedStore(dir);
+        Plans plans = store.plans();
+        DatasetDescriptor d = store.descriptor();
+        List<String> ids = store.caseIds();
         List<TrainingCase> cases = new ArrayList<>();
         progress.start("load", ids.size());
         for (String id : ids) {
-            cases.add(loadCase(casesDir, id, d));
+            cases.add(trainingCase(store.read(id, d), d.classes()));
             progress.step(id);
         }
         progress.finish();
         return new PreprocessedData(dir, plans, d, cases);
     }
 
-    private static TrainingCase loadCase(Path dir, String id, DatasetDescriptor d) {
-        float[][] channels = new float[d.channels()][];
-        Volume first = null;
-        for (int c = 0; c < channels.length; c++) {
-            Volume v = NiftiReader.read(dir.resolve(String.format("%s_%04d%s", id, c, d.fileEnding())));
-            first = first == null ? v : first;
-            channels[c] = v.floats(0);
+    /** A stored case with the foreground locations patch sampling oversamples. */
+    private static TrainingCase trainingCase(PreprocessedStore.StoredCase c, int k) {
+        if (c.labels() == null) {
+            throw BadInputException.of(c.labelFile(), "is missing: training needs the labels of every case");
         }
-        Path labelFile = dir.resolve(id + d.fileEnding());
-        Volume lv = NiftiReader.read(labelFile);
-        if (!lv.shape().equals(first.shape())) {
-            throw BadInputException.of(labelFile, "label shape " + lv.shape() + " differs from image shape " + first.shape());
-        }
-        byte[] label = new byte[lv.shape().voxelsInt()];
-        int k = d.classes();
+        byte[] label = new byte[c.labels().length];
         List<List<Integer>> where = new ArrayList<>();
-        for (int c = 0; c < k; c++) {
+        for (int cl = 0; cl < k; cl++) {
             where.add(new ArrayList<>());
         }
         for (int i = 0; i < label.length; i++) {
-            int v = (int) lv.value(0, i);
+            int v = c.labels()[i];
             if (v < 0 || v >= k) {
-                throw BadInputException.of(labelFile, "label value " + v + " outside 0.." + (k - 1));
+                throw BadInputException.of(c.labelFile(), "label value " + v + " outside 0.." + (k - 1));
             }
             label[i] = (byte) v;
             if (v > 0) {
@@ -99,14 +78,14 @@ public record PreprocessedData(Path dir, Plans plans, DatasetDescriptor descript
         }
         int[][] locations = new int[k][];
         Rng rng = new Rng(1234);
-        for (int c = 0; c < k; c++) {
-            List<Integer> all = where.get(c);
+        for (int cl = 0; cl < k; cl++) {
+            List<Integer> all = where.get(cl);
             int n = Math.min(all.size(), LOCATIONS_PER_CLASS);
-            locations[c] = new int[n];
+            locations[cl] = new int[n];
             for (int i = 0; i < n; i++) {
-                locations[c][i] = all.size() <= LOCATIONS_PER_CLASS ? all.get(i) : all.get(rng.nextInt(all.size()));
+                locations[cl][i] = all.size() <= LOCATIONS_PER_CLASS ? all.get(i) : all.get(rng.nextInt(all.size()));
             }
         }
-        return new TrainingCase(id, channels, label, first.shape(), locations);
+        return new TrainingCase(c.id(), c.channels(), label, c.shape(), locations);
     }
 }

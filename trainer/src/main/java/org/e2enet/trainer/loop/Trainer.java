@@ -4,8 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -13,8 +11,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.e2enet.core.bundle.BundleManifest;
+import org.e2enet.core.bundle.GoldenFixtures;
 import org.e2enet.core.bundle.ModelBundle;
+import org.e2enet.core.bundle.TrainingState;
 import org.e2enet.core.io.BadInputException;
+import org.e2enet.core.metrics.ConfusionCounts;
 import org.e2enet.core.progress.ProgressListener;
 import org.e2enet.core.safetensors.SafeTensors;
 import org.e2enet.core.safetensors.Tensor;
@@ -44,7 +45,6 @@ import org.e2enet.trainer.optim.NesterovSgd;
 public final class Trainer {
     /** Validation volumes whose whole-volume segmentation the bundle keeps for parity. */
     public static final int GOLDEN_VOLUMES = 2;
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final TrainingConfig config;
     private final TrainingListener listener;
     private final StepTimes times = new StepTimes();
@@ -82,7 +82,7 @@ public final class Trainer {
     }
 
     private ai.djl.Device device() {
-        if (!config.gpu()) {
+        if (config.device() == TrainingDevice.CPU) {
             return ai.djl.Device.cpu();
         }
         int gpus = ai.djl.engine.Engine.getInstance().getGpuCount();
@@ -125,7 +125,7 @@ public final class Trainer {
         if (b.optimizer() == null || b.manifest().training() == null) {
             throw BadInputException.of(config.out(), "has no optimizer state to resume from");
         }
-        int epoch = b.manifest().training().get("epochsDone").asInt();
+        int epoch = b.manifest().training().epochsDone();
         ModelParameters params = ModelParameters.fromTensors(spec, b.weights(), base);
         Dsff dsff = Dsff.isSparse(spec) ? Dsff.fromTensors(spec, b.masks(), base) : null;
         NesterovSgd opt = new NesterovSgd(config.momentum(), config.weightDecay(), config.clipNorm(), base);
@@ -211,9 +211,7 @@ public final class Trainer {
     /** Validation loss and per-class pseudo-Dice on validation patches (no augmentation). */
     private double[] validate(E2ENetModel model, DeepSupervisionLoss lossFn, PatchSampler sampler, NDManager base, int epoch) {
         int k = model.spec().numClasses();
-        double[] tp = new double[k];
-        double[] fp = new double[k];
-        double[] fn = new double[k];
+        ConfusionCounts counts = new ConfusionCounts(k);
         double loss = 0;
         for (int v = 0; v < config.validationIters(); v++) {
             Rng rng = BatchSource.rngFor(config.seed() + 99991, v);
@@ -224,22 +222,14 @@ public final class Trainer {
                 float[] pred = heads.get(0).argMax(1).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
                 float[] ref = xy[1].toFloatArray();
                 for (int i = 0; i < pred.length; i++) {
-                    int p = (int) pred[i];
-                    int r = (int) ref[i];
-                    if (p == r) {
-                        tp[p]++;
-                    } else {
-                        fp[p]++;
-                        fn[r]++;
-                    }
+                    counts.add((int) ref[i], (int) pred[i]);
                 }
             }
         }
         double[] out = new double[k];
         out[0] = loss / config.validationIters();
         for (int c = 1; c < k; c++) {
-            double denom = 2 * tp[c] + fp[c] + fn[c];
-            out[c] = denom == 0 ? Double.NaN : 2 * tp[c] / denom;
+            out[c] = counts.dice(c);
         }
         return out;
     }
@@ -255,43 +245,30 @@ public final class Trainer {
      * sliding-window segmentation ({@code golden.seg.{case}}, on the preprocessed grid) of up to
      * {@value #GOLDEN_VOLUMES} validation volumes, which {@code e2enet parity --dataset} compares with the runtime's.
      */
-    private SafeTensors golden(E2ENetModel model, PatchSampler sampler, List<TrainingCase> val, Shape3 patch, NDManager base) {
-        List<Tensor> out = new ArrayList<>();
+    private GoldenFixtures golden(E2ENetModel model, PatchSampler sampler, List<TrainingCase> val, Shape3 patch, NDManager base) {
         WindowNetwork net = new WindowNetwork(model, base);
+        Map<String, GoldenFixtures.CaseLabels> segmentations = new java.util.TreeMap<>();
         if (config.goldenPatches() > 0) {
             for (TrainingCase c : val.subList(0, Math.min(GOLDEN_VOLUMES, val.size()))) {
-                byte[] labels = WindowedPrediction.referenceLabels(net, c.channels(), c.shape(), patch);
-                out.add(Tensor.ofBytes(ModelBundle.GOLDEN_SEGMENTATION + c.id(), new long[] {c.shape().d(), c.shape().h(), c.shape().w()},
-                        labels));
+                segmentations.put(c.id(), new GoldenFixtures.CaseLabels(c.shape(),
+                        WindowedPrediction.referenceLabels(net, c.channels(), c.shape(), patch)));
             }
         }
+        List<GoldenFixtures.Patch> patches = new ArrayList<>();
         for (int g = 0; g < config.goldenPatches(); g++) {
             Batch b = new BatchSource.Assembler(sampler, new Augmenter(false), 1).make(BatchSource.rngFor(config.seed() + 424242, g));
             long[] s = b.shape();
-            out.add(Tensor.ofFloats("golden.input." + g, s, b.images()));
-            out.add(Tensor.ofFloats("golden.logits." + g, new long[] {s[0], net.classes(), s[2], s[3], s[4]}, net.run(b.images(), s)));
+            patches.add(GoldenFixtures.patch(s, b.images(), new long[] {s[0], net.classes(), s[2], s[3], s[4]}, net.run(b.images(), s)));
         }
-        return SafeTensors.of(out);
+        return GoldenFixtures.of(patches, segmentations);
     }
 
-    private void writeBundle(ModelSpec spec, PreprocessedData data, State st, int epochsDone, SafeTensors golden) throws IOException {
+    private void writeBundle(ModelSpec spec, PreprocessedData data, State st, int epochsDone, GoldenFixtures golden) throws IOException {
         Accounting accounting = st.dsff() == null ? Accounting.expected(spec) : Accounting.of(spec, st.dsff()::activeKernels);
-        ObjectNode training = JSON.createObjectNode();
-        training.put("epochsDone", epochsDone);
-        training.put("epochs", config.epochs());
-        training.put("iteration", (long) epochsDone * config.itersPerEpoch());
-        training.put("totalIterations", config.totalIterations());
-        training.put("itersPerEpoch", config.itersPerEpoch());
-        training.put("batchSize", config.batchSize());
-        training.put("seed", config.seed());
-        training.put("fold", config.fold());
-        ObjectNode opt = training.putObject("optimizer");
-        opt.put("type", "sgd-nesterov");
-        opt.put("learningRate", config.learningRate());
-        opt.put("momentum", config.momentum());
-        opt.put("weightDecay", config.weightDecay());
-        opt.put("clipNorm", config.clipNorm());
-        training.put("dataset", data.dir().toString());
+        TrainingState training = new TrainingState(epochsDone, config.epochs(), (long) epochsDone * config.itersPerEpoch(),
+                config.totalIterations(), config.itersPerEpoch(), config.batchSize(), config.seed(), config.fold(),
+                new TrainingState.Optimizer(TrainingState.Optimizer.SGD_NESTEROV, config.learningRate(), config.momentum(),
+                        config.weightDecay(), config.clipNorm()), data.dir().toString());
         BundleManifest manifest = new BundleManifest(BundleManifest.FORMAT, spec, data.plans(), training, accounting);
         List<Tensor> momentum = new ArrayList<>();
         for (Map.Entry<String, NDArray> e : st.optimizer().buffers().entrySet()) {

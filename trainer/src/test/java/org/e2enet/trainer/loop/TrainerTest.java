@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.e2enet.core.bundle.ModelBundle;
 import org.e2enet.core.io.BadInputException;
 import org.e2enet.core.progress.ProgressListener;
@@ -52,14 +51,15 @@ class TrainerTest {
     }
 
     private TrainingConfig config(Path out, int epochs, int iters, boolean resume) {
-        return new TrainingConfig(dataset, out, SPEC, epochs, iters, 2, 0.01, 0.99, 3e-5, 12, 0, 7, resume, ConvMode.CONV2D, 2, 1, true, false);
+        return TrainingConfig.builder().setDataset(dataset).setOut(out).setSpec(SPEC).optEpochs(epochs).optItersPerEpoch(iters).optSeed(7)
+                .optResume(resume).optConvMode(ConvMode.CONV2D).optValidationIters(2).optGoldenPatches(1).build();
     }
 
     @Test
     void lossGoesDownAndTheBundleIsComplete() throws Exception {
         Path out = dir.resolve("model");
-        Trainer t = new Trainer(new TrainingConfig(dataset, out, SPEC, 4, 6, 2, 0.01, 0.99, 3e-5, 12, 0, 3, false, ConvMode.CONV2D,
-                2, 2, false, false), new TrainingListener() { });
+        Trainer t = new Trainer(TrainingConfig.builder().setDataset(dataset).setOut(out).setSpec(SPEC).optEpochs(4).optItersPerEpoch(6)
+                .optSeed(3).optConvMode(ConvMode.CONV2D).optValidationIters(2).optAugment(false).build(), new TrainingListener() { });
         t.run(ProgressListener.NONE);
         ModelBundle b = ModelBundle.read(out);
         ProgressLog log = ProgressLog.read(out.resolve(ProgressLog.CSV), 3);
@@ -68,11 +68,11 @@ class TrainerTest {
                 "loss goes down: " + log.rows().get(0).trainLoss() + " -> " + log.rows().get(3).trainLoss());
         assertTrue(Files.size(out.resolve(ProgressLog.PNG)) > 1000);
         assertNotNull(b.golden());
-        Tensor input = b.golden().tensors().get("golden.input.0");
-        Tensor logits = b.golden().tensors().get("golden.logits.1");
+        Tensor input = b.golden().patches().get(0).input();
+        Tensor logits = b.golden().patches().get(1).logits();
         assertArrayEquals(new long[] {1, 1, 16, 32, 32}, input.shape());
         assertArrayEquals(new long[] {1, 4, 16, 32, 32}, logits.shape());
-        assertEquals(4, b.manifest().training().get("epochsDone").asInt());
+        assertEquals(4, b.manifest().training().epochsDone());
         // masks hold exactly the expected active count, weights are zero outside them
         for (var layer : SPEC.layers().masked()) {
             assertEquals(Math.rint(layer.kernels() * 0.5), b.activeKernels(layer), layer.weightName());
@@ -93,7 +93,7 @@ class TrainerTest {
                 throw stop;
             }
         }).run(ProgressListener.NONE));
-        assertEquals(1, ModelBundle.read(stopped).manifest().training().get("epochsDone").asInt(), "the last complete epoch survives");
+        assertEquals(1, ModelBundle.read(stopped).manifest().training().epochsDone(), "the last complete epoch survives");
         new Trainer(config(stopped, 2, 4, true), new TrainingListener() { }).run(ProgressListener.NONE);
         ModelBundle a = ModelBundle.read(straight);
         ModelBundle b = ModelBundle.read(stopped);
@@ -140,7 +140,8 @@ class TrainerTest {
         SyntheticDataset.write(broken, 2, 0, 5, 3, new Shape3(12, 24, 24), false, ProgressListener.NONE);
         Files.delete(broken.resolve("labelsTr/phantom_001.nii.gz"));
         BadInputException e = assertThrows(BadInputException.class, () -> new Trainer(
-                new TrainingConfig(broken, dir.resolve("m"), SPEC, 1, 1, 1, 0.01, 0.99, 3e-5, 12, 0, 0, false, ConvMode.CONV2D, 1, 1, false, false),
+                TrainingConfig.builder().setDataset(broken).setOut(dir.resolve("m")).setSpec(SPEC).optEpochs(1).optItersPerEpoch(1)
+                        .optBatchSize(1).optConvMode(ConvMode.CONV2D).optValidationIters(1).optGoldenPatches(1).optAugment(false).build(),
                 new TrainingListener() { }).run(ProgressListener.NONE));
         assertTrue(e.getMessage().contains("phantom_001"), e.getMessage());
         assertFalse(Files.exists(dir.resolve("m")));
