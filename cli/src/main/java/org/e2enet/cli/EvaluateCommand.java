@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.e2enet.core.dataset.DatasetDescriptor;
 import org.e2enet.core.io.AtomicFiles;
+import org.e2enet.core.io.CsvTable;
 import org.e2enet.core.metrics.CaseEvaluation;
 import org.e2enet.core.metrics.ClassMetrics;
 import org.e2enet.core.metrics.EvaluationReport;
@@ -52,7 +53,7 @@ final class EvaluateCommand implements Callable<Integer> {
         EvaluationReport r = Evaluator.evaluate(pred, ref, names, tolerance, new ConsoleProgress());
         Path dir = out != null ? out : pred;
         AtomicFiles.writeString(dir.resolve("evaluation.json"), Json.write(r) + "\n");
-        AtomicFiles.writeString(dir.resolve("evaluation.csv"), csv(r));
+        csv(r).write(dir.resolve("evaluation.csv"));
         PrintWriter o = cmd.commandLine().getOut();
         if (json) {
             o.println(Json.write(r));
@@ -93,14 +94,15 @@ final class EvaluateCommand implements Callable<Integer> {
         return names;
     }
 
-    private static String csv(EvaluationReport r) {
-        StringBuilder sb = new StringBuilder("case,label,class,dice,nsd,hd95,reference_voxels,predicted_voxels\n");
+    private static CsvTable csv(EvaluationReport r) {
+        List<List<String>> rows = new ArrayList<>();
         for (CaseEvaluation c : r.cases()) {
             for (ClassMetrics m : c.classes()) {
-                sb.append(String.format(Locale.ROOT, "%s,%d,%s,%.6f,%.6f,%.4f,%d,%d%n", c.caseId(), m.label(),
-                        r.classNames().get(m.label()), m.dice(), m.nsd(), m.hd95(), m.referenceVoxels(), m.predictedVoxels()));
+                rows.add(List.of(c.caseId(), String.valueOf(m.label()), r.classNames().get(m.label()),
+                        String.format(Locale.ROOT, "%.6f", m.dice()), String.format(Locale.ROOT, "%.6f", m.nsd()),
+                        String.format(Locale.ROOT, "%.4f", m.hd95()), String.valueOf(m.referenceVoxels()), String.valueOf(m.predictedVoxels())));
             }
         }
-        return sb.toString();
+        return new CsvTable(List.of("case", "label", "class", "dice", "nsd", "hd95", "reference_voxels", "predicted_voxels"), rows);
     }
 }

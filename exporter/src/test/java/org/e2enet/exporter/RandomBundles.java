@@ -13,7 +13,7 @@ import org.e2enet.core.safetensors.SafeTensors;
 import org.e2enet.core.spec.DsffSettings;
 import org.e2enet.core.spec.Granularity;
 import org.e2enet.core.spec.ModelSpec;
-import org.e2enet.trainer.Rng;
+import java.util.SplittableRandom;
 import org.e2enet.trainer.dsff.Dsff;
 import org.e2enet.trainer.nn.ModelParameters;
 
@@ -50,7 +50,7 @@ public final class RandomBundles {
             }
             SafeTensors masks = SafeTensors.of(List.of());
             if (Dsff.isSparse(spec)) {
-                try (Dsff d = Dsff.initialise(spec, m, new Rng(seed))) {
+                try (Dsff d = Dsff.initialise(spec, m, new SplittableRandom(seed))) {
                     d.apply(p.all(), List.of());
                     masks = d.toTensors();
                 }

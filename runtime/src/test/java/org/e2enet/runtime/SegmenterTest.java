@@ -31,6 +31,36 @@ class SegmenterTest {
     }
 
     @Test
+    void aFileWhoseQformDiffersFromItsSformKeepsBothThroughPredict() throws Exception {
+        ModelSpec spec = RuntimeFixtures.spec(new int[] {16, 32, 32}, 3);
+        Path onnx = RuntimeFixtures.export(spec, dir, 1);
+        Volume image = phantom(new Shape3(16, 32, 32), 3);
+        Geometry g = image.geometry();
+        double[][] q = g.affine().toArray();
+        q[0][3] += 0.5;
+        q[1][3] -= 0.25;
+        q[2][3] += 0.75;
+        Geometry both = new Geometry(g.shape(), g.spacing(), g.affine(), Geometry.SCANNER_ANAT, Geometry.ALIGNED_ANAT,
+                org.e2enet.core.volume.Affine.of(q));
+        Path in = dir.resolve("in");
+        java.nio.file.Files.createDirectories(in);
+        org.e2enet.core.nifti.NiftiWriter.standard().write(image.withGeometry(both), in.resolve("c_0000.nii.gz"));
+        Geometry read = org.e2enet.core.nifti.NiftiReader.read(in.resolve("c_0000.nii.gz")).geometry();
+        assertTrue(read.qformAffine() != null, "the input file has a qform of its own");
+        Path out = dir.resolve("out");
+        CasePrediction.prepareOutput(out);
+        try (Segmenter s = Segmenter.open(onnx, Backend.ORT_CPU, 1, SegmenterOptions.defaults())) {
+            CasePrediction.run(s, CaseFiles.find(in, 1).get(0), out, false);
+        }
+        Geometry written = org.e2enet.core.nifti.NiftiReader.read(out.resolve("c.nii.gz")).geometry();
+        assertTrue(written.affine().approxEquals(read.affine(), 1e-5), "sform kept");
+        assertTrue(written.qformAffine() != null && written.qformAffine().approxEquals(read.qformAffine(), 1e-5),
+                "qform kept, not rewritten to the sform: " + written.qformAffine());
+        assertEquals(read.qformCode(), written.qformCode());
+        assertEquals(read.sformCode(), written.sformCode());
+    }
+
+    @Test
     void aVolumeOfThePatchSizeGivesExactlyOneForwardPass() throws Exception {
         ModelSpec spec = RuntimeFixtures.spec(new int[] {16, 32, 32}, 3);
         Path onnx = RuntimeFixtures.export(spec, dir, 1);

@@ -2,7 +2,7 @@ package org.e2enet.trainer.data;
 
 import org.e2enet.core.preprocess.Resampler;
 import org.e2enet.core.volume.Shape3;
-import org.e2enet.trainer.Rng;
+import java.util.SplittableRandom;
 
 /**
  * nnU-Net's default data augmentation with its probabilities: rotation (+-30 degrees per axis, p 0.2) and
@@ -22,7 +22,7 @@ public final class Augmenter {
     }
 
     /** Augments a patch in place (returns it, or a new one after a spatial transform). */
-    public Patch apply(Patch p, Rng rng) {
+    public Patch apply(Patch p, SplittableRandom rng) {
         if (!enabled) {
             return p;
         }
@@ -32,13 +32,13 @@ public final class Augmenter {
         if (rotate || scale) {
             double[] angles = new double[3];
             for (int a = 0; a < 3; a++) {
-                angles[a] = rotate ? rng.uniform(-Math.PI / 6, Math.PI / 6) : 0;
+                angles[a] = rotate ? rng.nextDouble(-Math.PI / 6, Math.PI / 6) : 0;
             }
-            out = spatial(out, angles, scale ? rng.uniform(0.7, 1.4) : 1.0);
+            out = spatial(out, angles, scale ? rng.nextDouble(0.7, 1.4) : 1.0);
         }
         for (float[] c : out.channels()) {
             if (rng.nextDouble() < 0.1) {
-                double sd = Math.sqrt(rng.uniform(0, 0.1));
+                double sd = Math.sqrt(rng.nextDouble(0, 0.1));
                 for (int i = 0; i < c.length; i++) {
                     c[i] += (float) (rng.nextGaussian() * sd);
                 }
@@ -47,12 +47,12 @@ public final class Augmenter {
         if (rng.nextDouble() < 0.2) {
             for (float[] c : out.channels()) {
                 if (rng.nextDouble() < 0.5) {
-                    blur(c, out.shape(), rng.uniform(0.5, 1.0));
+                    blur(c, out.shape(), rng.nextDouble(0.5, 1.0));
                 }
             }
         }
         if (rng.nextDouble() < 0.15) {
-            double f = rng.uniform(0.75, 1.25);
+            double f = rng.nextDouble(0.75, 1.25);
             for (float[] c : out.channels()) {
                 for (int i = 0; i < c.length; i++) {
                     c[i] *= (float) f;
@@ -60,13 +60,13 @@ public final class Augmenter {
             }
         }
         if (rng.nextDouble() < 0.15) {
-            double f = rng.uniform(0.75, 1.25);
+            double f = rng.nextDouble(0.75, 1.25);
             for (float[] c : out.channels()) {
                 contrast(c, f);
             }
         }
         if (rng.nextDouble() < 0.25) {
-            double zoom = rng.uniform(0.5, 1.0);
+            double zoom = rng.nextDouble(0.5, 1.0);
             for (int k = 0; k < out.channels().length; k++) {
                 if (rng.nextDouble() < 0.5) {
                     out.channels()[k] = lowRes(out.channels()[k], out.shape(), zoom);
@@ -228,8 +228,8 @@ public final class Augmenter {
         return Resampler.resize(Resampler.resize(v, s, small, 0), small, s, 3);
     }
 
-    private static void gamma(float[] v, Rng rng, boolean invert) {
-        double g = rng.nextDouble() < 0.5 ? rng.uniform(0.7, 1.0) : rng.uniform(1.0, 1.5);
+    private static void gamma(float[] v, SplittableRandom rng, boolean invert) {
+        double g = rng.nextDouble() < 0.5 ? rng.nextDouble(0.7, 1.0) : rng.nextDouble(1.0, 1.5);
         double sign = invert ? -1 : 1;
         double mean = 0;
         double min = Double.POSITIVE_INFINITY;

@@ -1,21 +1,32 @@
 package org.e2enet.trainer.data;
 
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.e2enet.core.volume.Shape3;
-import org.e2enet.trainer.Rng;
+import java.util.SplittableRandom;
 
 /**
- * Produces training batches on a background thread, ahead of the compute. Batch t depends only on the seed
- * and t, never on timing, so a resumed run sees exactly the batches an uninterrupted run would.
+ * Produces training batches on a background thread, ahead of the compute. Batch t is drawn from its own
+ * random stream, a function of the seed and t only (never of timing or of earlier draws), so a resumed run
+ * sees exactly the batches an uninterrupted run would without any generator state in the checkpoint.
  */
 public final class BatchSource implements AutoCloseable {
+    /** Batches made ahead of the one the compute takes. */
+    private static final int AHEAD = 3;
     private final Assembler assembler;
     private final long seed;
-    private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(3);
-    private final Thread worker;
-    private volatile boolean closed;
+    private final long lastIteration;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "e2enet-batches");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Deque<CompletableFuture<Batch>> ahead = new ArrayDeque<>();
+    private long nextToSubmit;
 
     /**
      * @param firstIteration the iteration of the first batch produced
@@ -24,32 +35,23 @@ public final class BatchSource implements AutoCloseable {
     public BatchSource(PatchSampler sampler, Augmenter augmenter, int batchSize, long seed, long firstIteration, long lastIteration) {
         this.assembler = new Assembler(sampler, augmenter, batchSize);
         this.seed = seed;
-        worker = new Thread(() -> produce(firstIteration, lastIteration), "e2enet-batches");
-        worker.setDaemon(true);
-        worker.start();
-    }
-
-    /** The random stream of batch t. */
-    public static Rng rngFor(long seed, long iteration) {
-        return new Rng(seed * 0x9E3779B97F4A7C15L + iteration * 0xC2B2AE3D27D4EB4FL + 0x165667B19E3779F9L);
-    }
-
-    private void produce(long first, long last) {
-        try {
-            for (long t = first; t < last && !closed; t++) {
-                Object item;
-                try {
-                    item = make(t);
-                } catch (RuntimeException e) {
-                    item = e;
-                }
-                while (!closed && !queue.offer(item, 100, TimeUnit.MILLISECONDS)) {
-                    // wait for the consumer
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        this.lastIteration = lastIteration;
+        this.nextToSubmit = firstIteration;
+        while (ahead.size() < AHEAD) {
+            submitNext();
         }
+    }
+
+    private void submitNext() {
+        if (nextToSubmit < lastIteration) {
+            long t = nextToSubmit++;
+            ahead.add(CompletableFuture.supplyAsync(() -> make(t), worker));
+        }
+    }
+
+    /** The random stream of batch t (SplitMix64, seeded from the run's seed and t). */
+    public static SplittableRandom rngFor(long seed, long iteration) {
+        return new SplittableRandom(seed * 0x9E3779B97F4A7C15L + iteration * 0xC2B2AE3D27D4EB4FL + 0x165667B19E3779F9L);
     }
 
     /** Batch t, built on the calling thread. */
@@ -71,7 +73,7 @@ public final class BatchSource implements AutoCloseable {
         }
 
         /** One batch drawn with {@code rng}. */
-        public Batch make(Rng rng) {
+        public Batch make(SplittableRandom rng) {
             Shape3 p = sampler.patch();
             int n = p.voxelsInt();
             int channels = -1;
@@ -96,16 +98,24 @@ public final class BatchSource implements AutoCloseable {
 
     /** The next batch (waits for it); the time waited is what data loading stalls the compute. */
     public Batch next() throws InterruptedException {
-        Object item = queue.take();
-        if (item instanceof RuntimeException e) {
-            throw e;
+        CompletableFuture<Batch> f = ahead.poll();
+        if (f == null) {
+            throw new IllegalStateException("no batch left: the source ends at iteration " + lastIteration);
         }
-        return (Batch) item;
+        submitNext();
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     @Override
     public void close() {
-        closed = true;
-        worker.interrupt();
+        ahead.forEach(f -> f.cancel(false));
+        worker.shutdownNow();
     }
 }

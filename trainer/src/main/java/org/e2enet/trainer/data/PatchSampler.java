@@ -3,7 +3,7 @@ package org.e2enet.trainer.data;
 import java.util.ArrayList;
 import java.util.List;
 import org.e2enet.core.volume.Shape3;
-import org.e2enet.trainer.Rng;
+import java.util.SplittableRandom;
 
 /**
  * nnU-Net's patch sampling: a random case, a random patch position; in each batch the last
@@ -34,7 +34,7 @@ public final class PatchSampler {
     }
 
     /** Draws one patch. */
-    public Patch sample(Rng rng, boolean foreground) {
+    public Patch sample(SplittableRandom rng, boolean foreground) {
         TrainingCase c = cases.get(rng.nextInt(cases.size()));
         Shape3 s = c.shape();
         int[] lo = new int[3];

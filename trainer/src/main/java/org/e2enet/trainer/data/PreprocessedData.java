@@ -11,7 +11,7 @@ import org.e2enet.core.preprocess.DatasetPreprocessor;
 import org.e2enet.core.preprocess.Plans;
 import org.e2enet.core.preprocess.PreprocessedStore;
 import org.e2enet.core.progress.ProgressListener;
-import org.e2enet.trainer.Rng;
+import java.util.SplittableRandom;
 
 /**
  * The cases written by {@code e2enet preprocess}, loaded into memory for patch sampling. A raw nnU-Net
@@ -77,7 +77,7 @@ public record PreprocessedData(Path dir, Plans plans, DatasetDescriptor descript
             }
         }
         int[][] locations = new int[k][];
-        Rng rng = new Rng(1234);
+        SplittableRandom rng = new SplittableRandom(1234);
         for (int cl = 0; cl < k; cl++) {
             List<Integer> all = where.get(cl);
             int n = Math.min(all.size(), LOCATIONS_PER_CLASS);

@@ -14,7 +14,7 @@ import org.e2enet.core.spec.DsffSettings;
 import org.e2enet.core.spec.Granularity;
 import org.e2enet.core.spec.Layer;
 import org.e2enet.core.spec.ModelSpec;
-import org.e2enet.trainer.Rng;
+import java.util.SplittableRandom;
 
 /**
  * Dynamic sparse feature fusion (E2ENET.md section 3): masks on every fusion conv and transposed conv,
@@ -40,7 +40,7 @@ public final class Dsff implements AutoCloseable {
     }
 
     /** Random initial masks: per pool exactly round(units * density) active units, uniformly without replacement. */
-    public static Dsff initialise(ModelSpec spec, NDManager parent, Rng rng) {
+    public static Dsff initialise(ModelSpec spec, NDManager parent, SplittableRandom rng) {
         Dsff d = new Dsff(spec, parent);
         for (Layer l : spec.layers().masked()) {
             LayerMask m = new LayerMask(l, spec.granularity());
@@ -73,7 +73,7 @@ public final class Dsff implements AutoCloseable {
     }
 
     /** k distinct values of [0, n), uniformly (partial Fisher-Yates). */
-    static int[] sample(int n, int k, Rng rng) {
+    static int[] sample(int n, int k, SplittableRandom rng) {
         int[] a = new int[n];
         for (int i = 0; i < n; i++) {
             a[i] = i;
@@ -128,7 +128,7 @@ public final class Dsff implements AutoCloseable {
      * One topology update at death rate {@code dr}: prune by L1, regrow uniformly, new units zero (or
      * re-initialised with Kaiming normal when the spec says {@code reinit}), their momentum zero.
      */
-    public List<TopologyUpdate> update(double dr, Map<String, NDArray> weights, Map<String, NDArray> momentum, Rng rng) {
+    public List<TopologyUpdate> update(double dr, Map<String, NDArray> weights, Map<String, NDArray> momentum, SplittableRandom rng) {
         DsffSettings settings = spec.dsff();
         List<TopologyUpdate> log = new ArrayList<>();
         for (LayerMask m : masks.values()) {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.e2enet.core.io.BadInputException;
+import org.e2enet.core.io.CsvTable;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -42,19 +43,18 @@ public final class ProgressLog {
         if (!Files.exists(file)) {
             return log;
         }
+        CsvTable t = CsvTable.read(file);
         try {
-            List<String> lines = Files.readAllLines(file);
-            for (String line : lines.subList(1, lines.size())) {
-                String[] f = line.split(",");
+            for (int r = 0; r < t.rows().size(); r++) {
                 double[] dice = new double[foregroundClasses];
                 for (int c = 0; c < foregroundClasses; c++) {
-                    dice[c] = Double.parseDouble(f[3 + c]);
+                    dice[c] = Double.parseDouble(t.get(r, "pseudo_dice_" + (c + 1)));
                 }
-                int k = 3 + foregroundClasses;
-                log.add(new EpochRecord(Integer.parseInt(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]), dice,
-                        Double.parseDouble(f[k]), Double.parseDouble(f[k + 1]), Double.parseDouble(f[k + 2])));
+                log.add(new EpochRecord(Integer.parseInt(t.get(r, "epoch")), Double.parseDouble(t.get(r, "train_loss")),
+                        Double.parseDouble(t.get(r, "val_loss")), dice, Double.parseDouble(t.get(r, "lr")),
+                        Double.parseDouble(t.get(r, "death_rate")), Double.parseDouble(t.get(r, "seconds"))));
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             throw BadInputException.of(file, "malformed progress log (" + e.getMessage() + ")");
         }
         return log;
@@ -62,19 +62,25 @@ public final class ProgressLog {
 
     /** Writes progress.csv into {@code dir}. */
     public void writeCsv(Path dir) throws IOException {
-        StringBuilder sb = new StringBuilder("epoch,train_loss,val_loss");
+        List<String> header = new ArrayList<>(List.of("epoch", "train_loss", "val_loss"));
         for (int c = 1; c <= classes; c++) {
-            sb.append(",pseudo_dice_").append(c);
+            header.add("pseudo_dice_" + c);
         }
-        sb.append(",lr,death_rate,seconds\n");
+        header.addAll(List.of("lr", "death_rate", "seconds"));
+        List<List<String>> table = new ArrayList<>();
         for (EpochRecord r : rows) {
-            sb.append(String.format(Locale.ROOT, "%d,%.6f,%.6f", r.epoch(), r.trainLoss(), r.validationLoss()));
+            List<String> row = new ArrayList<>(List.of(String.valueOf(r.epoch()), f("%.6f", r.trainLoss()), f("%.6f", r.validationLoss())));
             for (double d : r.pseudoDice()) {
-                sb.append(String.format(Locale.ROOT, ",%.6f", d));
+                row.add(f("%.6f", d));
             }
-            sb.append(String.format(Locale.ROOT, ",%.8f,%.6f,%.3f%n", r.learningRate(), r.deathRate(), r.seconds()));
+            row.addAll(List.of(f("%.8f", r.learningRate()), f("%.6f", r.deathRate()), f("%.3f", r.seconds())));
+            table.add(row);
         }
-        Files.writeString(dir.resolve(CSV), sb.toString());
+        new CsvTable(header, table).write(dir.resolve(CSV));
+    }
+
+    private static String f(String format, double v) {
+        return String.format(Locale.ROOT, format, v);
     }
 
     /** Writes progress.png into {@code dir}: losses on the left axis, pseudo-Dice on the right. */

@@ -23,7 +23,7 @@ import org.e2enet.core.spec.Accounting;
 import org.e2enet.core.spec.ModelSpec;
 import org.e2enet.core.volume.Shape3;
 import org.e2enet.core.window.WindowedPrediction;
-import org.e2enet.trainer.Rng;
+import java.util.SplittableRandom;
 import org.e2enet.trainer.data.Augmenter;
 import org.e2enet.trainer.data.Batch;
 import org.e2enet.trainer.data.BatchSource;
@@ -109,7 +109,7 @@ public final class Trainer {
             throw BadInputException.of(config.out(), "already exists; pass --resume to continue it or choose another --out");
         }
         ModelParameters params = ModelParameters.initialise(spec, base, config.seed());
-        Dsff dsff = Dsff.isSparse(spec) ? Dsff.initialise(spec, base, new Rng(config.seed() * 31 + 7)) : null;
+        Dsff dsff = Dsff.isSparse(spec) ? Dsff.initialise(spec, base, new SplittableRandom(config.seed() * 31 + 7)) : null;
         NesterovSgd opt = new NesterovSgd(config.momentum(), config.weightDecay(), config.clipNorm(), base);
         if (dsff != null) {
             dsff.apply(params.all(), List.of());
@@ -144,7 +144,7 @@ public final class Trainer {
             return new List[] {cases, cases};
         }
         List<TrainingCase> shuffled = new ArrayList<>(cases);
-        Rng rng = new Rng(12345);
+        SplittableRandom rng = new SplittableRandom(12345);
         for (int i = shuffled.size() - 1; i > 0; i--) {
             int j = rng.nextInt(i + 1);
             TrainingCase t = shuffled.get(i);
@@ -186,7 +186,7 @@ public final class Trainer {
                     if (st.dsff() != null && !spec.dsff().isStatic() && (t + 1) % spec.dsff().updateFrequency() == 0 && t + 1 < total) {
                         double rate = spec.dsff().deathRateAt(t + 1, total);
                         List<TopologyUpdate> log = st.dsff().update(rate, st.params().all(), st.optimizer().buffers(),
-                                new Rng(config.seed() * 1_000_003L + t));
+                                new SplittableRandom(config.seed() * 1_000_003L + t));
                         listener.topologyUpdated(t + 1, rate, log);
                     }
                     listener.iterationDone(it, loss);
@@ -214,7 +214,7 @@ public final class Trainer {
         ConfusionCounts counts = new ConfusionCounts(k);
         double loss = 0;
         for (int v = 0; v < config.validationIters(); v++) {
-            Rng rng = BatchSource.rngFor(config.seed() + 99991, v);
+            SplittableRandom rng = BatchSource.rngFor(config.seed() + 99991, v);
             try (NDManager im = base.newSubManager()) {
                 NDArray[] xy = batchArrays(sampler, rng, im);
                 NDList heads = model.forward(xy[0], true);
@@ -234,7 +234,7 @@ public final class Trainer {
         return out;
     }
 
-    private NDArray[] batchArrays(PatchSampler sampler, Rng rng, NDManager im) {
+    private NDArray[] batchArrays(PatchSampler sampler, SplittableRandom rng, NDManager im) {
         Batch b = new BatchSource.Assembler(sampler, new Augmenter(false), config.batchSize()).make(rng);
         long[] s = b.shape();
         return new NDArray[] {im.create(b.images(), new Shape(s)), im.create(b.labels(), new Shape(s[0], s[2], s[3], s[4]))};

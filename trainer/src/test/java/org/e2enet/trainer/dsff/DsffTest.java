@@ -13,7 +13,7 @@ import org.e2enet.core.spec.Granularity;
 import org.e2enet.core.spec.Layer;
 import org.e2enet.core.spec.ModelSpec;
 import org.e2enet.core.spec.Presets;
-import org.e2enet.trainer.Rng;
+import java.util.SplittableRandom;
 import org.e2enet.trainer.nn.ModelParameters;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -24,7 +24,7 @@ class DsffTest {
     void invariantsHoldOverSeveralUpdates(String granularity) {
         ModelSpec spec = Presets.get("tiny").withGranularity(Granularity.parse(granularity));
         try (NDManager m = NDManager.newBaseManager(); ModelParameters params = ModelParameters.initialise(spec, m, 3)) {
-            Rng rng = new Rng(5);
+            SplittableRandom rng = new SplittableRandom(5);
             Dsff dsff = Dsff.initialise(spec, m, rng);
             Map<String, NDArray> weights = params.all();
             Map<String, NDArray> momentum = new LinkedHashMap<>();
@@ -55,7 +55,7 @@ class DsffTest {
                     activeBefore.put(mask.layer().weightName(), bits(mask));
                 }
                 double dr = 0.3;
-                List<TopologyUpdate> log = dsff.update(dr, weights, momentum, new Rng(100 + update));
+                List<TopologyUpdate> log = dsff.update(dr, weights, momentum, new SplittableRandom(100 + update));
                 for (TopologyUpdate u : log) {
                     LayerMask mask = dsff.mask(u.weight());
                     for (int p = 0; p < mask.pools(); p++) {

@@ -19,7 +19,7 @@ import org.e2enet.core.spec.Granularity;
 import org.e2enet.core.spec.ModelSpec;
 import org.e2enet.core.synth.SyntheticDataset;
 import org.e2enet.core.volume.Shape3;
-import org.e2enet.trainer.Rng;
+import java.util.SplittableRandom;
 import org.e2enet.trainer.data.Augmenter;
 import org.e2enet.trainer.data.BatchSource;
 import org.e2enet.trainer.data.PatchSampler;
@@ -111,12 +111,12 @@ class TrainerTest {
         PreprocessedData data = PreprocessedData.load(PreprocessedData.ensurePreprocessed(dataset, ProgressListener.NONE),
                 ProgressListener.NONE);
         try (NDManager base = NDManager.newBaseManager(); ModelParameters p = ModelParameters.initialise(SPEC, base, 1);
-             NesterovSgd opt = new NesterovSgd(0.99, 3e-5, 12, base); Dsff dsff = Dsff.initialise(SPEC, base, new Rng(2))) {
+             NesterovSgd opt = new NesterovSgd(0.99, 3e-5, 12, base); Dsff dsff = Dsff.initialise(SPEC, base, new SplittableRandom(2))) {
             TrainingStep step = new TrainingStep(new E2ENetModel(SPEC, p, ConvMode.CONV2D), new DeepSupervisionLoss(SPEC), opt, dsff,
                     base, new StepTimes());
             BatchSource.Assembler batches = new BatchSource.Assembler(new PatchSampler(data.cases(), new Shape3(16, 32, 32)),
                     new Augmenter(true), 2);
-            Rng rng = new Rng(3);
+            SplittableRandom rng = new SplittableRandom(3);
             for (int i = 0; i < 3; i++) {
                 step.run(batches.make(rng), 0.01, 0);
             }
