@@ -3,6 +3,7 @@ package org.e2enet.cli;
 import java.nio.file.Path;
 import org.e2enet.runtime.Backend;
 import org.e2enet.runtime.BackendOptions;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /** The options every command that runs an exported model shares: backend, threads, TensorRT precision and cache. */
@@ -12,8 +13,8 @@ final class BackendMixin {
                     + "that loads, and says which). Default: ${DEFAULT-VALUE}.")
     Backend backend;
 
-    @Option(names = "--threads", description = "CPU threads (default: all cores).")
-    Integer threads;
+    @CommandLine.Mixin
+    ThreadsOption threads;
 
     @Option(names = "--fp16", description = "Let TensorRT (ort-trt, tensorrt) use FP16 kernels.")
     boolean fp16;
@@ -30,6 +31,6 @@ final class BackendMixin {
     }
 
     int threads() {
-        return threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        return threads.count();
     }
 }

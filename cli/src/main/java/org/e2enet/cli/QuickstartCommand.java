@@ -67,8 +67,8 @@ final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--iters-per-epoch", defaultValue = "100", description = "Iterations per epoch. Default: ${DEFAULT-VALUE}.")
     int iters;
 
-    @Option(names = "--threads", description = "CPU threads (default: all cores).")
-    Integer threads;
+    @CommandLine.Mixin
+    ThreadsOption threads;
 
     @Option(names = "--cases", defaultValue = "16", description = "Synthetic training cases. Default: ${DEFAULT-VALUE}.")
     int cases;
@@ -103,8 +103,8 @@ final class QuickstartCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long start = System.nanoTime();
         PrintWriter o = cmd.commandLine().getOut();
-        int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(t));
+        int t = threads.count();
+        threads.applyToTrainingEngine();
         Files.createDirectories(out);
         Path data = out.resolve("phantoms");
         Path bundle = out.resolve("model");

@@ -71,8 +71,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "cpu", description = "cpu or gpu. Default: ${DEFAULT-VALUE}.")
     TrainingDevice device;
 
-    @Option(names = "--threads", description = "CPU threads for the engine (default: all cores).")
-    Integer threads;
+    @CommandLine.Mixin
+    ThreadsOption threads;
 
     @Option(names = "--conv", defaultValue = "conv3d", description = "How (1,3,3) convs run: conv3d or conv2d (same result; conv3d "
             + "measured faster on CPU). Default: ${DEFAULT-VALUE}.")
@@ -86,9 +86,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (threads != null) {
-            System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(threads));
-            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        if (threads.given()) {
+            threads.applyToTrainingEngine();
         }
         ModelSpec spec = specOptions.resolve();
         if (isStatic || updateFrequency != null) {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.e2enet.core.bundle.GoldenFixtures;
 import org.e2enet.core.bundle.ModelBundle;
 import org.e2enet.core.safetensors.SafeTensors;
 import org.e2enet.core.safetensors.Tensor;
@@ -33,7 +34,7 @@ class ParityCheckTest {
         ModelBundle b = ModelBundle.read(bundleDir);
         int[] p = b.spec().patchSize();
         long[] shape = {1, b.spec().inputChannels(), p[0], p[1], p[2]};
-        List<Tensor> golden = new ArrayList<>();
+        List<GoldenFixtures.Patch> golden = new ArrayList<>();
         try (NDManager m = NDManager.newBaseManager(); ModelParameters params = ModelParameters.fromTensors(b.spec(), b.weights(), m)) {
             E2ENetModel model = new E2ENetModel(b.spec(), params, ConvMode.CONV3D);
             Random rnd = new Random(9);
@@ -43,11 +44,10 @@ class ParityCheckTest {
                     x[i] = (float) rnd.nextGaussian();
                 }
                 float[] logits = model.forward(m.create(x, new Shape(shape)), false).singletonOrThrow().toFloatArray();
-                golden.add(Tensor.ofFloats("golden.input." + g, shape, x));
-                golden.add(Tensor.ofFloats("golden.logits." + g, new long[] {1, b.spec().numClasses(), p[0], p[1], p[2]}, logits));
+                golden.add(GoldenFixtures.patch(shape, x, new long[] {1, b.spec().numClasses(), p[0], p[1], p[2]}, logits));
             }
         }
-        SafeTensors.of(golden).write(bundleDir.resolve(ModelBundle.GOLDEN));
+        GoldenFixtures.of(golden, java.util.Map.of()).toTensors().write(bundleDir.resolve(ModelBundle.GOLDEN));
     }
 
     @Test
@@ -64,6 +64,12 @@ class ParityCheckTest {
             assertEquals(2, r.fixtures());
             assertTrue(r.expectedTrueFlops() > 0 && r.graphTrueFlops() == r.expectedTrueFlops());
             assertEquals(1.0, r.argmaxAgreement(), 1e-9);
+            assertEquals(null, r.flopsCheckNotRun());
+            // without the export report the FLOPs check cannot run, and the report says so instead of passing it silently
+            java.nio.file.Files.move(ExportReport.besideModel(onnx), dir.resolve("elsewhere.json"));
+            ParityReport bare = ParityCheck.run(bundle, onnx, model);
+            assertTrue(bare.flopsCheckNotRun() != null && bare.flopsCheckNotRun().contains("m.export.json"), bare.flopsCheckNotRun());
+            java.nio.file.Files.move(dir.resolve("elsewhere.json"), ExportReport.besideModel(onnx));
         }
         // change one weight of the encoder's first conv, export again, compare with the original fixtures
         List<Tensor> weights = new ArrayList<>(bundle.weights().tensors().values());

@@ -226,39 +226,26 @@ public final class Resampler {
      * {@code sliceAxis} &gt;= 0 only the other two axes are resized.
      */
     private static byte[] resizeSegmentation(byte[] seg, Shape3 in, Shape3 out, int sliceAxis, int order) {
-        boolean[] present = new boolean[256];
-        for (byte b : seg) {
-            present[b + 128] = true;
-        }
-        byte[] result = new byte[out.voxelsInt()];
-        float[] mask = new float[seg.length];
-        for (int v = 0; v < 256; v++) {
-            if (!present[v]) {
-                continue;
-            }
-            byte label = (byte) (v - 128);
-            for (int i = 0; i < seg.length; i++) {
-                mask[i] = seg[i] == label ? 1f : 0f;
-            }
-            float[] r = sliceAxis < 0 ? resize(mask, in, out, order) : resizeSlices(mask, in, out, sliceAxis, order);
-            for (int i = 0; i < r.length; i++) {
-                if (r[i] >= 0.5f) {
-                    result[i] = label;
-                }
-            }
-        }
-        return result;
+        return perLabel(seg, out.voxelsInt(), mask -> sliceAxis < 0 ? resize(mask, in, out, order) : resizeSlices(mask, in, out, sliceAxis, order));
     }
 
     /** Labels resized along {@code axis} alone: each label's one-hot mask with spline {@code order}, thresholded at 0.5. */
     private static byte[] resizeSegmentationAlong(byte[] seg, Shape3 shape, int axis, int m, int order) {
+        int[] outDims = shape.toArray();
+        outDims[axis] = m;
+        return perLabel(seg, Shape3.of(outDims).voxelsInt(), mask -> resizeAxis(mask, shape, axis, m, order));
+    }
+
+    /**
+     * For each label present, in ascending order, resizes its one-hot mask with {@code resize} and gives the
+     * label to every output voxel where the result is &gt;= 0.5.
+     */
+    private static byte[] perLabel(byte[] seg, int outVoxels, java.util.function.UnaryOperator<float[]> resize) {
         boolean[] present = new boolean[256];
         for (byte b : seg) {
             present[b + 128] = true;
         }
-        int[] outDims = shape.toArray();
-        outDims[axis] = m;
-        byte[] result = new byte[Shape3.of(outDims).voxelsInt()];
+        byte[] result = new byte[outVoxels];
         float[] mask = new float[seg.length];
         for (int v = 0; v < 256; v++) {
             if (!present[v]) {
@@ -268,7 +255,7 @@ public final class Resampler {
             for (int i = 0; i < seg.length; i++) {
                 mask[i] = seg[i] == label ? 1f : 0f;
             }
-            float[] r = resizeAxis(mask, shape, axis, m, order);
+            float[] r = resize.apply(mask);
             for (int i = 0; i < r.length; i++) {
                 if (r[i] >= 0.5f) {
                     result[i] = label;
