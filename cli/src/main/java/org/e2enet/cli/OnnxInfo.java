@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.e2enet.core.onnx.OnnxContract;
 import org.e2enet.core.onnx.E2eNetOnnx;
 import org.e2enet.core.onnx.OnnxGraphStats;
 import org.e2enet.core.spec.ModelSpec;
@@ -23,7 +24,7 @@ final class OnnxInfo {
         ModelSpec spec = onnx.spec();
         int[] p = spec.patchSize();
         OnnxGraphStats stats = onnx.statsAtPatch();
-        JsonNode accounting = Json.MAPPER.readTree(onnx.metadata().getOrDefault("e2enet.accounting", "null"));
+        JsonNode accounting = Json.MAPPER.readTree(onnx.metadata().getOrDefault(OnnxContract.ACCOUNTING, "null"));
         Map<String, Long> ops = new java.util.TreeMap<>();
         model.getGraph().getNodeList().forEach(n -> ops.merge(n.getOpType(), 1L, Long::sum));
         Map<String, Object> o = new LinkedHashMap<>();

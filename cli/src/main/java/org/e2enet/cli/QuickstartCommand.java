@@ -70,14 +70,8 @@ final class QuickstartCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ThreadsOption threads;
 
-    @Option(names = "--cases", defaultValue = "16", description = "Synthetic training cases. Default: ${DEFAULT-VALUE}.")
-    int cases;
-
-    @Option(names = "--test-cases", defaultValue = "4", description = "Held-out cases. Default: ${DEFAULT-VALUE}.")
-    int testCases;
-
-    @Option(names = "--shape", arity = "3", paramLabel = "N", description = "Phantom size D H W. Default: 32 48 48.")
-    int[] shape = {32, 48, 48};
+    @CommandLine.Mixin
+    PhantomSetOptions phantoms = new PhantomSetOptions(16, 4, new int[] {32, 48, 48});
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec cmd;
@@ -114,12 +108,13 @@ final class QuickstartCommand implements Callable<Integer> {
         for (Path p : List.of(data, out.resolve("phantoms_preprocessed"), bundle, predictions)) {
             AtomicFiles.deleteRecursively(p);
         }
-        if (testCases < 1) {
+        Shape3 shape = phantoms.shape();
+        if (phantoms.testCases < 1) {
             throw new IllegalArgumentException("--test-cases must be >= 1");
         }
-        o.printf(Locale.ROOT, "1/7 synthetic phantoms: %d training, %d held-out cases%n", cases, testCases);
+        o.printf(Locale.ROOT, "1/7 synthetic phantoms: %d training, %d held-out cases%n", phantoms.cases, phantoms.testCases);
         o.flush();
-        SyntheticDataset.write(data, cases, testCases, 7, 3, Shape3.of(shape), false, new ConsoleProgress());
+        SyntheticDataset.write(data, phantoms.cases, phantoms.testCases, 7, 3, shape, false, new ConsoleProgress());
         ModelSpec spec = spec();
         o.printf(Locale.ROOT, "2/7 training tiny E2ENet (patch %s), sparsity %.1f, channel granularity, static masks, %d x %d iterations%n",
                 java.util.Arrays.toString(spec.patchSize()), spec.sparsity(), epochs, iters);

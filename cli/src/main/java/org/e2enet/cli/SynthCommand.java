@@ -3,7 +3,6 @@ package org.e2enet.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.e2enet.core.synth.SyntheticDataset;
-import org.e2enet.core.volume.Shape3;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,11 +19,8 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Dataset directory to create.")
     Path out;
 
-    @Option(names = "--cases", defaultValue = "20", description = "Training cases (imagesTr/labelsTr). Default: ${DEFAULT-VALUE}.")
-    int cases;
-
-    @Option(names = "--test-cases", defaultValue = "0", description = "Held-out cases (imagesTs/labelsTs). Default: ${DEFAULT-VALUE}.")
-    int testCases;
+    @CommandLine.Mixin
+    PhantomSetOptions phantoms = new PhantomSetOptions(20, 0, new int[] {40, 80, 80});
 
     @Option(names = "--seed", defaultValue = "0", description = "Random seed. Default: ${DEFAULT-VALUE}.")
     long seed;
@@ -32,8 +28,6 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--classes", defaultValue = "3", description = "Foreground structures (labels 1..K). Default: ${DEFAULT-VALUE}.")
     int classes;
 
-    @Option(names = "--shape", arity = "3", paramLabel = "N", description = "Volume size D H W. Default: 40 80 80.")
-    int[] shape = {40, 80, 80};
 
     @Option(names = "--force", description = "Replace an existing output directory.")
     boolean force;
@@ -43,11 +37,8 @@ final class SynthCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (cases < 1 || testCases < 0) {
-            throw new IllegalArgumentException("--cases must be >= 1 and --test-cases >= 0");
-        }
-        SyntheticDataset.write(out, cases, testCases, seed, classes, Shape3.of(shape), force, new ConsoleProgress());
-        cmd.commandLine().getOut().printf("wrote %d training and %d held-out cases to %s%n", cases, testCases, out);
+        SyntheticDataset.write(out, phantoms.cases, phantoms.testCases, seed, classes, phantoms.shape(), force, new ConsoleProgress());
+        cmd.commandLine().getOut().printf("wrote %d training and %d held-out cases to %s%n", phantoms.cases, phantoms.testCases, out);
         cmd.commandLine().getOut().flush();
         return 0;
     }

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import org.e2enet.core.onnx.OnnxContract;
 import org.e2enet.core.io.BadInputException;
 
 /** ONNX Runtime on the CPU, or with its CUDA or TensorRT provider. */
@@ -82,8 +83,8 @@ final class OrtEngine implements TileEngine {
     public float[] run(float[] input, long[] shape) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), shape);
-             OrtSession.Result r = session.run(Map.of("image", t))) {
-            FloatBuffer fb = ((OnnxTensor) r.get("logits").orElseThrow()).getFloatBuffer();
+             OrtSession.Result r = session.run(Map.of(OnnxContract.INPUT, t))) {
+            FloatBuffer fb = ((OnnxTensor) r.get(OnnxContract.OUTPUT).orElseThrow()).getFloatBuffer();
             float[] out = new float[fb.remaining()];
             fb.get(out);
             return out;

@@ -40,6 +40,7 @@ import org.bytedeco.tensorrt.nvinfer.INetworkDefinition;
 import org.bytedeco.tensorrt.nvinfer.IOptimizationProfile;
 import org.bytedeco.tensorrt.nvinfer.IRuntime;
 import org.bytedeco.tensorrt.nvonnxparser.IParser;
+import org.e2enet.core.onnx.OnnxContract;
 import org.e2enet.core.io.AtomicFiles;
 import org.e2enet.core.io.BadInputException;
 import org.e2enet.core.spec.ModelSpec;
@@ -163,9 +164,9 @@ final class TensorRtEngine implements TileEngine {
                 config.setFlag(nvinfer.BuilderFlag.kFP16);
             }
             IOptimizationProfile profile = builder.createOptimizationProfile();
-            profile.setDimensions("image", nvinfer.OptProfileSelector.kMIN, dims(spec, 1));
-            profile.setDimensions("image", nvinfer.OptProfileSelector.kOPT, dims(spec, options.maxBatch()));
-            profile.setDimensions("image", nvinfer.OptProfileSelector.kMAX, dims(spec, options.maxBatch()));
+            profile.setDimensions(OnnxContract.INPUT, nvinfer.OptProfileSelector.kMIN, dims(spec, 1));
+            profile.setDimensions(OnnxContract.INPUT, nvinfer.OptProfileSelector.kOPT, dims(spec, options.maxBatch()));
+            profile.setDimensions(OnnxContract.INPUT, nvinfer.OptProfileSelector.kMAX, dims(spec, options.maxBatch()));
             config.addOptimizationProfile(profile);
             IHostMemory serialized = builder.buildSerializedNetwork(network, config);
             if (serialized == null || serialized.isNull()) {
@@ -224,14 +225,14 @@ final class TensorRtEngine implements TileEngine {
             throw new IllegalArgumentException("tensorrt: batch of " + Arrays.toString(shape) + " does not fit the engine (batch 1.."
                     + maxBatch + ", " + inputPerSample + " values per sample)");
         }
-        if (!context.setInputShape("image", dims(shape))) {
+        if (!context.setInputShape(OnnxContract.INPUT, dims(shape))) {
             throw new IllegalStateException("tensorrt: input shape " + Arrays.toString(shape) + " refused: " + Logger.INSTANCE.errors());
         }
         float[] out = new float[Math.toIntExact(n * outputPerSample)];
         try (FloatPointer host = new FloatPointer(input); FloatPointer result = new FloatPointer(out.length)) {
             check(cudaMemcpy(deviceInput, host, 4L * input.length, cudaMemcpyHostToDevice), "cudaMemcpy (input)");
-            context.setTensorAddress("image", deviceInput);
-            context.setTensorAddress("logits", deviceOutput);
+            context.setTensorAddress(OnnxContract.INPUT, deviceInput);
+            context.setTensorAddress(OnnxContract.OUTPUT, deviceOutput);
             if (!context.enqueueV3(stream)) {
                 throw new IllegalStateException("tensorrt: inference failed: " + Logger.INSTANCE.errors());
             }

@@ -41,13 +41,13 @@ public record E2eNetOnnx(Path file, OnnxMl.ModelProto model, Map<String, String>
         }
         Map<String, String> meta = new LinkedHashMap<>();
         model.getMetadataPropsList().forEach(p -> meta.put(p.getKey(), p.getValue()));
-        if (!meta.containsKey("e2enet.spec")) {
+        if (!meta.containsKey(OnnxContract.SPEC)) {
             throw BadInputException.of(file, model.getGraph().getNodeCount() == 0 ? "not an ONNX model (no graph)"
-                    : "is not an e2enet model (no e2enet.spec metadata); export it with 'e2enet export'");
+                    : "is not an e2enet model (no " + OnnxContract.SPEC + " metadata); export it with 'e2enet export'");
         }
-        ModelSpec spec = ModelSpec.fromJson(meta.get("e2enet.spec"), file + " e2enet.spec");
-        String plansJson = meta.get("e2enet.plans");
-        Plans plans = plansJson == null || plansJson.equals("null") ? null : Plans.fromJson(plansJson, file + " e2enet.plans");
+        ModelSpec spec = ModelSpec.fromJson(meta.get(OnnxContract.SPEC), file + " " + OnnxContract.SPEC);
+        String plansJson = meta.get(OnnxContract.PLANS);
+        Plans plans = plansJson == null || plansJson.equals("null") ? null : Plans.fromJson(plansJson, file + " " + OnnxContract.PLANS);
         return new E2eNetOnnx(file, model, Collections.unmodifiableMap(meta), spec, plans);
     }
 
