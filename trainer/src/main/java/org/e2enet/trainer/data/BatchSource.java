@@ -37,7 +37,7 @@ public final class BatchSource implements AutoCloseable {
         this.seed = seed;
         this.lastIteration = lastIteration;
         this.nextToSubmit = firstIteration;
-        while (ahead.size() < AHEAD) {
+        for (int i = 0; i < AHEAD; i++) {
             submitNext();
         }
     }
