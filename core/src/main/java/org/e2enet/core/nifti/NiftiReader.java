@@ -52,8 +52,22 @@ public final class NiftiReader {
     public static NiftiFile readFile(Path file) {
         return withStream(file, in -> {
             NiftiHeader h = parseHeader(file, in);
-            return new NiftiFile(h, readVoxels(file, in, h));
+            NiftiFile f = new NiftiFile(h, readVoxels(file, in, h));
+            readToEnd(in);
+            return f;
         });
+    }
+
+    /**
+     * Reads what follows the voxels to the end of the stream, so that a gzip stream checks the CRC-32 and
+     * length trailers of every member (corrupt deflate data can inflate to plausible values; only the trailer
+     * tells).
+     */
+    private static void readToEnd(InputStream in) throws IOException {
+        byte[] skip = new byte[1 << 16];
+        while (in.read(skip) >= 0) {
+            // discard
+        }
     }
 
     /** Reads the header only. */
@@ -71,7 +85,9 @@ public final class NiftiReader {
         } catch (NoSuchFileException e) {
             throw BadInputException.of(file, "no such file");
         } catch (ZipException e) {
-            throw BadInputException.of(file, "corrupt gzip data (" + e.getMessage() + ")", e);
+            String why = e.getMessage() != null && e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("trailer")
+                    ? "CRC mismatch" : e.getMessage();
+            throw BadInputException.of(file, "corrupt gzip data (" + why + ")", e);
         } catch (EOFException e) {
             throw BadInputException.of(file, "truncated: the file ends before its header or voxel data do", e);
         } catch (IOException e) {

@@ -14,6 +14,7 @@ import org.e2enet.core.volume.Geometry;
 import org.e2enet.core.volume.Shape3;
 import org.e2enet.core.volume.Spacing3;
 import org.e2enet.core.volume.Volume;
+import org.e2enet.core.volume.VoxelData;
 import org.e2enet.core.volume.VoxelType;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -114,5 +115,63 @@ class NiftiBadInputTest {
             out.write(data);
         }
         return bos.toByteArray();
+    }
+
+    /** A gzipped copy of a volume with varied voxels (so corruption inside the deflate stream changes values). */
+    private byte[] gzippedVaried() throws Exception {
+        VoxelData d = VoxelData.allocate(VoxelType.INT16, 20 * 30 * 40);
+        for (int i = 0; i < d.length(); i++) {
+            d.set(i, (i * 7919L) % 1400 - 1000);
+        }
+        Path f = dir.resolve("varied.nii");
+        NiftiWriter.standard().write(Volume.of(Geometry.of(new Shape3(20, 30, 40), new Spacing3(1, 1, 1)), d), f);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
+            gz.write(Files.readAllBytes(f));
+        }
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void gzipTrailersAreChecked() throws Exception {
+        byte[] gz = gzippedVaried();
+        byte[] badCrc = gz.clone();
+        badCrc[gz.length - 8] ^= 0x01;
+        assertTrue(fails(badCrc, "crc.nii.gz").contains("corrupt gzip data (CRC mismatch)"));
+        byte[] badSize = gz.clone();
+        badSize[gz.length - 1] ^= 0x01;
+        assertTrue(fails(badSize, "isize.nii.gz").contains("corrupt gzip data"));
+        byte[] midStream = gz.clone();
+        for (int i = gz.length / 2; i < gz.length / 2 + 40; i++) {
+            midStream[i] ^= 0x5a;
+        }
+        assertTrue(fails(midStream, "mid.nii.gz").contains("corrupt gzip data"));
+    }
+
+    @Test
+    void aMultiMemberGzipIsReadWhole() throws Exception {
+        byte[] gz = gzippedVaried();
+        Path whole = dir.resolve("one.nii.gz");
+        Files.write(whole, gz);
+        // the same bytes split over two gzip members, as concatenated .gz files are
+        byte[] raw;
+        try (java.util.zip.GZIPInputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz))) {
+            raw = in.readAllBytes();
+        }
+        java.io.ByteArrayOutputStream two = new java.io.ByteArrayOutputStream();
+        for (int[] part : new int[][] {{0, raw.length / 3}, {raw.length / 3, raw.length}}) {
+            java.io.ByteArrayOutputStream member = new java.io.ByteArrayOutputStream();
+            try (GZIPOutputStream out = new GZIPOutputStream(member)) {
+                out.write(raw, part[0], part[1] - part[0]);
+            }
+            two.write(member.toByteArray());
+        }
+        Path multi = dir.resolve("two.nii.gz");
+        Files.write(multi, two.toByteArray());
+        Volume a = NiftiReader.read(whole);
+        Volume b = NiftiReader.read(multi);
+        for (int i = 0; i < a.shape().voxelsInt(); i += 37) {
+            assertTrue(a.value(0, i) == b.value(0, i));
+        }
     }
 }
