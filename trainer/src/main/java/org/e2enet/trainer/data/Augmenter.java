@@ -1,8 +1,9 @@
 package org.e2enet.trainer.data;
 
+import java.util.SplittableRandom;
 import org.e2enet.core.preprocess.Resampler;
 import org.e2enet.core.volume.Shape3;
-import java.util.SplittableRandom;
+import org.e2enet.trainer.RandomDraws;
 
 /**
  * nnU-Net's default data augmentation with its probabilities: rotation (+-30 degrees per axis, p 0.2) and
@@ -40,7 +41,7 @@ public final class Augmenter {
             if (rng.nextDouble() < 0.1) {
                 double sd = Math.sqrt(rng.nextDouble(0, 0.1));
                 for (int i = 0; i < c.length; i++) {
-                    c[i] += (float) (rng.nextGaussian() * sd);
+                    c[i] += (float) (RandomDraws.gaussian(rng) * sd);
                 }
             }
         }

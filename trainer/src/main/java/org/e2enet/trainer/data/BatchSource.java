@@ -2,12 +2,12 @@ package org.e2enet.trainer.data;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.e2enet.core.volume.Shape3;
-import java.util.SplittableRandom;
 
 /**
  * Produces training batches on a background thread, ahead of the compute. Batch t is drawn from its own

@@ -2,8 +2,9 @@ package org.e2enet.trainer.data;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.e2enet.core.volume.Shape3;
 import java.util.SplittableRandom;
+import org.e2enet.core.volume.Shape3;
+import org.e2enet.trainer.RandomDraws;
 
 /**
  * nnU-Net's patch sampling: a random case, a random patch position; in each batch the last
@@ -35,7 +36,7 @@ public final class PatchSampler {
 
     /** Draws one patch. */
     public Patch sample(SplittableRandom rng, boolean foreground) {
-        TrainingCase c = cases.get(rng.nextInt(cases.size()));
+        TrainingCase c = cases.get(RandomDraws.below(rng, cases.size()));
         Shape3 s = c.shape();
         int[] lo = new int[3];
         int[] center = null;
@@ -47,8 +48,8 @@ public final class PatchSampler {
                 }
             }
             if (!present.isEmpty()) {
-                int[] locs = c.classLocations()[present.get(rng.nextInt(present.size()))];
-                int v = locs[rng.nextInt(locs.length)];
+                int[] locs = c.classLocations()[present.get(RandomDraws.below(rng, present.size()))];
+                int v = locs[RandomDraws.below(rng, locs.length)];
                 center = new int[] {v / (s.h() * s.w()), (v / s.w()) % s.h(), v % s.w()};
             }
         }
@@ -56,7 +57,7 @@ public final class PatchSampler {
             int need = Math.max(0, patch.get(a) - s.get(a));
             int lb = -need / 2;
             int ub = s.get(a) + need / 2 + need % 2 - patch.get(a);
-            lo[a] = center == null ? lb + rng.nextInt(ub - lb + 1) : Math.max(lb, Math.min(ub, center[a] - patch.get(a) / 2));
+            lo[a] = center == null ? lb + RandomDraws.below(rng, ub - lb + 1) : Math.max(lb, Math.min(ub, center[a] - patch.get(a) / 2));
         }
         return crop(c, lo);
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.e2enet.core.dataset.Dataset;
 import org.e2enet.core.dataset.DatasetDescriptor;
 import org.e2enet.core.io.BadInputException;
@@ -11,7 +12,7 @@ import org.e2enet.core.preprocess.DatasetPreprocessor;
 import org.e2enet.core.preprocess.Plans;
 import org.e2enet.core.preprocess.PreprocessedStore;
 import org.e2enet.core.progress.ProgressListener;
-import java.util.SplittableRandom;
+import org.e2enet.trainer.RandomDraws;
 
 /**
  * The cases written by {@code e2enet preprocess}, loaded into memory for patch sampling. A raw nnU-Net
@@ -83,7 +84,7 @@ public record PreprocessedData(Path dir, Plans plans, DatasetDescriptor descript
             int n = Math.min(all.size(), LOCATIONS_PER_CLASS);
             locations[cl] = new int[n];
             for (int i = 0; i < n; i++) {
-                locations[cl][i] = all.size() <= LOCATIONS_PER_CLASS ? all.get(i) : all.get(rng.nextInt(all.size()));
+                locations[cl][i] = all.size() <= LOCATIONS_PER_CLASS ? all.get(i) : all.get(RandomDraws.below(rng, all.size()));
             }
         }
         return new TrainingCase(c.id(), c.channels(), label, c.shape(), locations);

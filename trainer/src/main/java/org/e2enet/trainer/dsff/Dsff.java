@@ -8,13 +8,14 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.e2enet.core.safetensors.SafeTensors;
 import org.e2enet.core.safetensors.Tensor;
 import org.e2enet.core.spec.DsffSettings;
 import org.e2enet.core.spec.Granularity;
 import org.e2enet.core.spec.Layer;
 import org.e2enet.core.spec.ModelSpec;
-import java.util.SplittableRandom;
+import org.e2enet.trainer.RandomDraws;
 
 /**
  * Dynamic sparse feature fusion (E2ENET.md section 3): masks on every fusion conv and transposed conv,
@@ -79,7 +80,7 @@ public final class Dsff implements AutoCloseable {
             a[i] = i;
         }
         for (int i = 0; i < k; i++) {
-            int j = i + rng.nextInt(n - i);
+            int j = i + RandomDraws.below(rng, n - i);
             int t = a[i];
             a[i] = a[j];
             a[j] = t;
@@ -184,7 +185,7 @@ public final class Dsff implements AutoCloseable {
             for (int[] kernels : grown) {
                 for (int kIdx : kernels) {
                     for (int v = 0; v < kvol; v++) {
-                        values[kIdx * kvol + v] = "reinit".equals(settings.regrow()) ? (float) (rng.nextGaussian() * std) : 0f;
+                        values[kIdx * kvol + v] = "reinit".equals(settings.regrow()) ? (float) (RandomDraws.gaussian(rng) * std) : 0f;
                         if (mom != null) {
                             mom[kIdx * kvol + v] = 0f;
                         }
