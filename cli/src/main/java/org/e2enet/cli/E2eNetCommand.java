@@ -38,11 +38,35 @@ public final class E2eNetCommand implements Runnable {
         cl.setExecutionExceptionHandler(E2eNetCommand::handle);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.registerConverter(org.e2enet.runtime.Backend.class, org.e2enet.runtime.Backend::parse);
+        cl.registerConverter(java.nio.file.Path.class, E2eNetCommand::path);
+        cl.setParameterExceptionHandler(E2eNetCommand::handleParameterError);
         return cl;
+    }
+
+    /** A path argument; one the platform cannot represent (non-ASCII under LC_ALL=C) is a one-line error. */
+    private static java.nio.file.Path path(String value) {
+        try {
+            return java.nio.file.Path.of(value);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new CommandLine.TypeConversionException("'" + value + "' is not a path this system can represent (" + e.getReason()
+                    + "); non-ASCII file names need a UTF-8 locale, e.g. LC_ALL=C.UTF-8");
+        }
+    }
+
+    /** A mistyped command line: one line saying what is wrong and where the help is, not the whole usage. */
+    private static int handleParameterError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cl = e.getCommandLine();
+        PrintWriter err = cl.getErr();
+        ConsoleProgress.endLine(err);
+        err.println("e2enet: " + e.getMessage().lines().findFirst().orElse("") + " (see '" + cl.getCommandSpec().qualifiedName()
+                + " --help')");
+        err.flush();
+        return BAD_INPUT;
     }
 
     private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
         PrintWriter err = cl.getErr();
+        ConsoleProgress.endLine(err);
         boolean debug = parsed.hasMatchedOption("--debug") || parsed.subcommands().stream().anyMatch(s -> s.hasMatchedOption("--debug"));
         Throwable t = e;
         int code;

@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.e2enet.core.onnx.OnnxContract;
 import org.e2enet.core.onnx.E2eNetOnnx;
+import org.e2enet.core.onnx.OnnxContract;
 import org.e2enet.core.onnx.OnnxGraphStats;
 import org.e2enet.core.spec.ModelSpec;
 

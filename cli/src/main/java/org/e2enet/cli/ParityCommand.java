@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.e2enet.core.bundle.ModelBundle;
+import org.e2enet.core.onnx.WeightIdentity;
 import org.e2enet.runtime.OnnxModel;
 import org.e2enet.runtime.ParityCheck;
 import org.e2enet.runtime.ParityReport;
@@ -17,11 +18,13 @@ import picocli.CommandLine.Option;
 
 /** {@code e2enet parity}: proves the exported model is the trained one. */
 @Command(name = "parity", mixinStandardHelpOptions = true,
-        description = "Run the exported model on the bundle's golden inputs and compare with the training model's logits "
-                + "(max |diff| <= 1e-3 m, mean <= 1e-5 m, m = max(1, max |golden|); argmax agreement >= 99.99%; Dice between "
-                + "the two predictions >= 0.999 per class) and check the graph's FLOPs against the export report (1%). With "
+        description = "Check that every stored value of the exported model is, bit for bit, what was exported from the bundle "
+                + "(SHA-256 of each initializer and of the bundle tensors it came from), then run the exported model on the "
+                + "bundle's golden inputs and compare with the training model's logits "
+                + "(max |diff| <= 1e-3 m, mean <= 1e-5 m, m = max(1, max |golden|); argmax agreement >= 99.99%%; Dice between "
+                + "the two predictions >= 0.999 per class) and check the graph's FLOPs against the export report (1%%). With "
                 + "--dataset, also preprocess the bundle's validation volumes from the raw images, segment them with the "
-                + "sliding window and compare with the training model's segmentation kept in the bundle (agreement >= 99.99%, "
+                + "sliding window and compare with the training model's segmentation kept in the bundle (agreement >= 99.99%%, "
                 + "Dice >= 0.999 per class). "
                 + "Exit code 1 when a check fails.",
         footer = {"", "Examples:",
@@ -70,6 +73,10 @@ final class ParityCommand implements Callable<Integer> {
             o.println(Json.write(out));
         } else {
             o.printf(Locale.ROOT, "%-34s %-14s %-16s %s%n", "check", "value", "limit", "result");
+            WeightIdentity id = r.identity();
+            o.printf(Locale.ROOT, "%-34s %-14s %-16s %s%n", "weight identity (SHA-256)", id.tensors() + "+" + id.bundleTensors(), "all equal",
+                    id.passed() ? "ok" : "FAIL");
+            id.failures().forEach(f -> o.println("  " + f));
             row(o, "max |logits - golden|", r.maxAbsDiff(), 1e-3 * r.scale(), r.maxAbsDiff() <= 1e-3 * r.scale());
             row(o, "mean |logits - golden|", r.meanAbsDiff(), 1e-5 * r.scale(), r.meanAbsDiff() <= 1e-5 * r.scale());
             agreementRows(o, "", r.argmaxAgreement(), r.dicePerClass());

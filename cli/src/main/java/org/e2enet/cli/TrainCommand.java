@@ -130,6 +130,7 @@ final class TrainCommand implements Callable<Integer> {
             count = 0;
             bar = new ProgressBarBuilder().setTaskName(String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, epochs))
                     .setInitialMax(iterations).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).build();
+            ConsoleProgress.lineOpen(true);
         }
 
         @Override
@@ -143,6 +144,7 @@ final class TrainCommand implements Callable<Integer> {
         @Override
         public void epochDone(EpochRecord r) {
             bar.close();
+            ConsoleProgress.lineOpen(false);
             StringBuilder dice = new StringBuilder();
             for (double d : r.pseudoDice()) {
                 dice.append(String.format(Locale.ROOT, " %.3f", d));

@@ -36,7 +36,7 @@ public final class ModelExport {
         ExportReport report = new ExportReport(ExportReport.FORMAT, out.toString(), bundleDir.toString(), options.lowering().label(),
                 options.spatial().label(), p, stats.trueFlops(),
                 r.layers().stream().mapToLong(LayerExport::trueFlops).sum(), expected, dense, acc.paperFlops(),
-                stats.storedParams(), acc.params(), CostModel.MEASURED.constants(), r.layers());
+                stats.storedParams(), acc.params(), CostModel.MEASURED.constants(), r.layers(), r.digests());
         byte[] bytes = r.model().toByteArray();
         AtomicFiles.write(out, o -> o.write(bytes));
         report.write(reportFile);

@@ -59,7 +59,7 @@ public final class OnnxBuilder {
         for (String in : inputs) {
             n.addInput(in);
         }
-        attributes.forEach((k, v) -> n.addAttribute(attribute(k, v)));
+        new java.util.TreeMap<>(attributes).forEach((k, v) -> n.addAttribute(attribute(k, v))); // by name: byte-identical exports
         graph.addNode(n);
         return out;
     }

@@ -12,6 +12,7 @@ import org.e2enet.core.bundle.ModelBundle;
 import org.e2enet.core.onnx.LayerExport;
 import org.e2enet.core.onnx.Lowering;
 import org.e2enet.core.onnx.OnnxContract;
+import org.e2enet.core.onnx.WeightDigests;
 import org.e2enet.core.safetensors.Tensor;
 import org.e2enet.core.spec.Accounting;
 import org.e2enet.core.spec.Granularity;
@@ -46,7 +47,7 @@ public final class OnnxExporter {
     }
 
     /** The exported model and what was done to each layer. */
-    public record Result(OnnxMl.ModelProto model, List<LayerExport> layers, long storedParams) {
+    public record Result(OnnxMl.ModelProto model, List<LayerExport> layers, long storedParams, WeightDigests digests) {
     }
 
     /** Exports {@code bundle}. */
@@ -65,7 +66,21 @@ public final class OnnxExporter {
         meta.put(OnnxContract.SPEC, spec.toJson());
         meta.put(OnnxContract.PLANS, bundle.manifest().plans() == null ? "null" : bundle.manifest().plans().toJson());
         meta.put(OnnxContract.ACCOUNTING, Accounting.of(spec, bundle::activeKernels).toJson());
-        return new Result(g.build(meta), List.copyOf(layers), g.storedParameters());
+        OnnxMl.ModelProto model = g.build(meta);
+        WeightDigests digests = WeightDigests.of(model, this::sourcesOf);
+        model = model.toBuilder().addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey(OnnxContract.DIGESTS)
+                .setValue(digests.toJson())).build();
+        return new Result(model, List.copyOf(layers), g.storedParameters(), digests);
+    }
+
+    /** The bundle tensors an initializer was derived from: a weight (with its mask) or a bias/norm tensor; none for constants. */
+    private List<WeightDigests.Source> sourcesOf(String initializer) {
+        Tensor t = bundle.weights().tensors().get(initializer);
+        if (t == null) {
+            return List.of();
+        }
+        Tensor mask = bundle.masks().tensors().get(initializer + ".mask");
+        return mask == null ? List.of(WeightDigests.Source.of(t)) : List.of(WeightDigests.Source.of(t), WeightDigests.Source.of(mask));
     }
 
     /** The ONNX nodes of each step of the topology; values are tensor names. */
@@ -290,6 +305,9 @@ public final class OnnxExporter {
             return new Choice(Lowering.DENSE, null, est, options.pruned() ? "no mask in the bundle" : "--lowering dense");
         }
         int[][] union = usedInputs(l, 1);
+        if (union[0].length == 0) {
+            return new Choice(Lowering.DENSE, null, est, "no active kernel: dense zeros (the layer adds only its bias)");
+        }
         double kept = union[0].length;
         est.put("gather", cost.conv(2.0 * kvol * kept * l.outChannels() * pos, false) + cost.gather(kept * inputVoxels(l)));
         int[][] grouped = null;

@@ -1,8 +1,6 @@
 package org.e2enet.exporter;
 
-import org.e2enet.core.onnx.ExportReport;
-import org.e2enet.core.onnx.LayerExport;
-import org.e2enet.core.onnx.Lowering;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,6 +11,9 @@ import java.nio.file.Path;
 import java.util.List;
 import org.e2enet.core.bundle.ModelBundle;
 import org.e2enet.core.io.BadInputException;
+import org.e2enet.core.onnx.ExportReport;
+import org.e2enet.core.onnx.LayerExport;
+import org.e2enet.core.onnx.Lowering;
 import org.e2enet.core.safetensors.SafeTensors;
 import org.e2enet.core.safetensors.Tensor;
 import org.e2enet.core.spec.Accounting;
@@ -77,6 +78,22 @@ class ExportAccountingTest {
         assertFalse(Files.exists(out));
         try (var s = Files.list(dir)) {
             assertTrue(s.noneMatch(p -> p.getFileName().toString().contains("bad.onnx")), "no temporary file left");
+        }
+    }
+
+    @Test
+    void oneBundleExportsToByteIdenticalOnnx() throws Exception {
+        ModelSpec spec = ExportParityTest.spec(4, 3, true, "group:2");
+        Path bundle = ExportParityTest.randomBundle(spec, dir, 5);
+        Path a = dir.resolve("a.onnx");
+        Path b = dir.resolve("b.onnx");
+        ModelExport.run(bundle, a, ExportOptions.PRUNED, ExportReport.besideModel(a));
+        ModelExport.run(bundle, b, ExportOptions.PRUNED, ExportReport.besideModel(b));
+        assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
+        // attribute order is fixed by name, not by a hash map's iteration order (which changes between JVM runs)
+        for (ai.onnx.proto.OnnxMl.NodeProto n : org.e2enet.core.onnx.E2eNetOnnx.read(a).model().getGraph().getNodeList()) {
+            List<String> names = n.getAttributeList().stream().map(ai.onnx.proto.OnnxMl.AttributeProto::getName).toList();
+            assertEquals(names.stream().sorted().toList(), names, n.getName());
         }
     }
 }

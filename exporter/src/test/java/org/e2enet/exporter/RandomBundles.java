@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.SplittableRandom;
 import org.e2enet.core.bundle.BundleManifest;
 import org.e2enet.core.bundle.ModelBundle;
 import org.e2enet.core.preprocess.Plans;
@@ -13,7 +14,6 @@ import org.e2enet.core.safetensors.SafeTensors;
 import org.e2enet.core.spec.DsffSettings;
 import org.e2enet.core.spec.Granularity;
 import org.e2enet.core.spec.ModelSpec;
-import java.util.SplittableRandom;
 import org.e2enet.trainer.dsff.Dsff;
 import org.e2enet.trainer.nn.ModelParameters;
 

@@ -1,6 +1,5 @@
 package org.e2enet.exporter;
 
-import org.e2enet.core.onnx.ExportReport;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,6 +12,7 @@ import java.util.List;
 import org.e2enet.core.bundle.ModelBundle;
 import org.e2enet.core.bundle.WeightImport;
 import org.e2enet.core.io.BadInputException;
+import org.e2enet.core.onnx.ExportReport;
 import org.e2enet.core.safetensors.SafeTensors;
 import org.e2enet.core.safetensors.Tensor;
 import org.e2enet.core.spec.ModelSpec;

@@ -8,8 +8,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.e2enet.core.io.BadInputException;
-import org.e2enet.core.preprocess.CaseInput;
 import org.e2enet.core.nifti.NiftiWriter;
+import org.e2enet.core.preprocess.CaseInput;
 import org.e2enet.core.volume.Volume;
 import org.e2enet.core.volume.VoxelData;
 import org.e2enet.core.volume.VoxelType;
@@ -34,6 +34,7 @@ public final class CasePrediction {
 
     /** Runs one case. */
     public static Timing run(Segmenter segmenter, CaseFiles c, Path outDir, boolean probabilities) throws IOException {
+        CaseMemory.check(c, segmenter.model().plans(), segmenter.model().spec().numClasses(), probabilities);
         long t0 = System.nanoTime();
         List<Volume> channels = readChannels(c);
         long t1 = System.nanoTime();

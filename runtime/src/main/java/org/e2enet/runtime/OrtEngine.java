@@ -13,8 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
-import org.e2enet.core.onnx.OnnxContract;
 import org.e2enet.core.io.BadInputException;
+import org.e2enet.core.onnx.OnnxContract;
 
 /** ONNX Runtime on the CPU, or with its CUDA or TensorRT provider. */
 final class OrtEngine implements TileEngine {

@@ -11,10 +11,14 @@ import org.e2enet.core.bundle.ModelBundle;
 import org.e2enet.core.io.BadInputException;
 import org.e2enet.core.onnx.E2eNetOnnx;
 import org.e2enet.core.onnx.ExportReport;
+import org.e2enet.core.onnx.OnnxContract;
+import org.e2enet.core.onnx.WeightDigests;
+import org.e2enet.core.onnx.WeightIdentity;
 import org.e2enet.core.spec.ModelSpec;
 
 /**
- * DESIGN.md's parity: the exported model on the bundle's golden inputs against the training model's
+ * DESIGN.md's parity: first the identity of every stored weight (digests recorded at export against the
+ * model's initializers and the bundle's tensors), then the exported model on the bundle's golden inputs against the training model's
  * eval-mode logits (max |diff| &lt;= 1e-3 m, mean &lt;= 1e-5 m with m = max(1, max |golden|), argmax agreement
  * &gt;= 99.99%, Dice between the argmax maps &gt;= 0.999 per class), and the graph's FLOPs within 1% of the
  * export report's. Needs no training engine: the training model speaks through its fixtures.
@@ -32,6 +36,9 @@ public final class ParityCheck {
         if (!spec.equals(model.spec())) {
             throw BadInputException.of(onnxFile, "was exported from another spec than " + bundle.dir());
         }
+        E2eNetOnnx onnx = E2eNetOnnx.read(onnxFile);
+        Optional<ExportReport> report = ExportReport.findBeside(onnxFile);
+        WeightIdentity identity = identity(onnx, bundle, report);
         int k = spec.numClasses();
         double maxDiff = 0;
         double sumDiff = 0;
@@ -62,6 +69,7 @@ public final class ParityCheck {
         }
         double mean = sumDiff / Math.max(1, count);
         List<String> failures = new ArrayList<>();
+        identity.failures().forEach(f -> failures.add("weight identity: " + f));
         if (maxDiff > 1e-3 * scale) {
             failures.add(String.format(Locale.ROOT, "max |logits - golden| %.3g > 1e-3 x %.3g", maxDiff, scale));
         }
@@ -69,16 +77,27 @@ public final class ParityCheck {
             failures.add(String.format(Locale.ROOT, "mean |logits - golden| %.3g > 1e-5 x %.3g", mean, scale));
         }
         labels.check("golden patches", failures);
-        long graph = E2eNetOnnx.read(onnxFile).statsAtPatch().trueFlops();
-        Optional<ExportReport> report = ExportReport.findBeside(onnxFile);
+        long graph = onnx.statsAtPatch().trueFlops();
         long expected = report.map(ExportReport::loweredTrueFlops).orElse(0L);
         if (report.isPresent() && Math.abs(graph - expected) > 0.01 * expected) {
             failures.add(String.format(Locale.ROOT, "graph FLOPs %d differ from the export report's %d by more than 1%%", graph, expected));
         }
         String flopsCheck = report.isPresent() ? null
                 : "not run: no export report " + ExportReport.besideModel(onnxFile).getFileName() + " beside the model";
-        return new ParityReport(failures.isEmpty(), patches.size(), maxDiff, mean, scale, labels.agreement(), labels.dice(), graph,
-                expected, flopsCheck, failures);
+        return new ParityReport(failures.isEmpty(), identity, patches.size(), maxDiff, mean, scale, labels.agreement(), labels.dice(),
+                graph, expected, flopsCheck, failures);
+    }
+
+    /** The digest check; the export report, when beside the model, must carry the same digests as the model. */
+    private static WeightIdentity identity(E2eNetOnnx onnx, ModelBundle bundle, Optional<ExportReport> report) {
+        WeightIdentity id = WeightIdentity.check(onnx, bundle);
+        String meta = onnx.metadata().get(OnnxContract.DIGESTS);
+        if (report.isPresent() && meta != null && !WeightDigests.fromJson(meta, onnx.file().toString()).equals(report.get().digests())) {
+            List<String> f = new ArrayList<>(id.failures());
+            f.add("the export report " + ExportReport.besideModel(onnx.file()).getFileName() + " records other digests than the model");
+            return new WeightIdentity(id.tensors(), id.bundleTensors(), f);
+        }
+        return id;
     }
 
     private static int argmax(float[] a, int v, int vox, int classes) {

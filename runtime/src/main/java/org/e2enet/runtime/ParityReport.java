@@ -1,12 +1,14 @@
 package org.e2enet.runtime;
 
 import java.util.List;
+import org.e2enet.core.onnx.WeightIdentity;
 
 /**
  * The parity checks of DESIGN.md between the training model (through its golden fixtures) and the exported
  * model run by the runtime.
  *
  * @param passed every check passed
+ * @param identity the weight-digest check
  * @param fixtures golden patches compared
  * @param maxAbsDiff largest |logits - golden|
  * @param meanAbsDiff mean |logits - golden|
@@ -18,7 +20,7 @@ import java.util.List;
  * @param flopsCheckNotRun why the FLOPs check could not run (no export report beside the model), or null when it ran
  * @param failures what failed, one line each
  */
-public record ParityReport(boolean passed, int fixtures, double maxAbsDiff, double meanAbsDiff, double scale, double argmaxAgreement,
+public record ParityReport(boolean passed, WeightIdentity identity, int fixtures, double maxAbsDiff, double meanAbsDiff, double scale, double argmaxAgreement,
                            double[] dicePerClass, long graphTrueFlops, long expectedTrueFlops, String flopsCheckNotRun,
                            List<String> failures) {
 }

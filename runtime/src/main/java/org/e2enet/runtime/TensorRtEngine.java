@@ -40,9 +40,9 @@ import org.bytedeco.tensorrt.nvinfer.INetworkDefinition;
 import org.bytedeco.tensorrt.nvinfer.IOptimizationProfile;
 import org.bytedeco.tensorrt.nvinfer.IRuntime;
 import org.bytedeco.tensorrt.nvonnxparser.IParser;
-import org.e2enet.core.onnx.OnnxContract;
 import org.e2enet.core.io.AtomicFiles;
 import org.e2enet.core.io.BadInputException;
+import org.e2enet.core.onnx.OnnxContract;
 import org.e2enet.core.spec.ModelSpec;
 
 /**

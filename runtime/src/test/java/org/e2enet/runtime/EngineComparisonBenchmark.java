@@ -1,6 +1,5 @@
 package org.e2enet.runtime;
 
-import org.e2enet.core.onnx.ExportReport;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
@@ -8,6 +7,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;
 import org.e2enet.core.bundle.ModelBundle;
+import org.e2enet.core.onnx.ExportReport;
 import org.e2enet.core.spec.Granularity;
 import org.e2enet.core.spec.ModelSpec;
 import org.e2enet.core.spec.Presets;

@@ -1,18 +1,25 @@
 package org.e2enet.runtime;
 
-import org.e2enet.core.onnx.ExportReport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.onnx.proto.OnnxMl;
+import com.google.protobuf.ByteString;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.e2enet.core.bundle.GoldenFixtures;
 import org.e2enet.core.bundle.ModelBundle;
+import org.e2enet.core.io.BadInputException;
+import org.e2enet.core.onnx.E2eNetOnnx;
+import org.e2enet.core.onnx.ExportReport;
+import org.e2enet.core.onnx.WeightIdentity;
 import org.e2enet.core.safetensors.SafeTensors;
 import org.e2enet.core.safetensors.Tensor;
 import org.e2enet.core.spec.ModelSpec;
@@ -88,6 +95,69 @@ class ParityCheckTest {
             ParityReport r = ParityCheck.run(bundle, changed, model);
             assertFalse(r.passed(), "one changed weight must fail parity");
             assertTrue(r.maxAbsDiff() > 1e-3 * r.scale());
+        }
+    }
+
+    @Test
+    void aFlippedBitInAnyInitializerOrAChangedBundleTensorFailsTheIdentityCheckNamingIt() throws Exception {
+        ModelSpec spec = RuntimeFixtures.spec(new int[] {16, 32, 32}, 3);
+        Path bundleDir = RandomBundles.write(spec, RuntimeFixtures.plans(3), dir, 8);
+        addGolden(bundleDir);
+        Path onnx = dir.resolve("m.onnx");
+        ModelExport.run(bundleDir, onnx, ExportOptions.PRUNED, ExportReport.besideModel(onnx));
+        ModelBundle bundle = ModelBundle.read(bundleDir);
+        E2eNetOnnx exported = E2eNetOnnx.read(onnx);
+        assertTrue(WeightIdentity.check(exported, bundle).passed(), WeightIdentity.check(exported, bundle).failures().toString());
+        OnnxMl.GraphProto graph = exported.model().getGraph();
+        Random rnd = new Random(17);
+        Path flipped = dir.resolve("flipped.onnx");
+        int detected = 0;
+        for (int i = 0; i < graph.getInitializerCount(); i++) {
+            OnnxMl.TensorProto t = graph.getInitializer(i);
+            byte[] raw = t.getRawData().toByteArray();
+            int bit = rnd.nextInt(raw.length * 8);
+            raw[bit / 8] ^= (byte) (1 << (bit % 8));
+            OnnxMl.ModelProto mutant = exported.model().toBuilder().setGraph(graph.toBuilder()
+                    .setInitializer(i, t.toBuilder().setRawData(ByteString.copyFrom(raw)))).build();
+            Files.write(flipped, mutant.toByteArray());
+            WeightIdentity id = WeightIdentity.check(E2eNetOnnx.read(flipped), bundle);
+            if (!id.passed() && id.failures().stream().anyMatch(f -> f.contains("'" + t.getName() + "'"))) {
+                detected++;
+            }
+        }
+        assertEquals(graph.getInitializerCount(), detected, "every flipped bit is caught, in every initializer");
+        assertTrue(graph.getInitializerCount() > 50, "many initializers were tried: " + graph.getInitializerCount());
+        // the bundle changed after export: parity fails on the identity row, naming the tensor
+        String name = "loc2.0.0.blocks.0.instnorm.weight";
+        List<Tensor> weights = new ArrayList<>(bundle.weights().tensors().values());
+        weights.replaceAll(t -> {
+            if (!t.name().equals(name)) {
+                return t;
+            }
+            byte[] d = t.data().clone();
+            d[0] ^= 1;
+            return new Tensor(t.name(), t.dtype(), t.shape(), d);
+        });
+        SafeTensors.of(weights).write(bundleDir.resolve(ModelBundle.WEIGHTS));
+        ModelBundle changed = ModelBundle.read(bundleDir);
+        try (OnnxModel model = OnnxModel.open(onnx, Backend.ORT_CPU, 2)) {
+            ParityReport r = ParityCheck.run(changed, onnx, model);
+            assertFalse(r.passed());
+            assertTrue(r.failures().stream().anyMatch(f -> f.startsWith("weight identity") && f.contains(name)), r.failures().toString());
+            assertTrue(r.maxAbsDiff() <= 1e-3 * r.scale(), "a change this small passes the numeric checks: only identity catches it");
+        }
+    }
+
+    @Test
+    void anEmptyGoldenFileIsBadInputNotAFailedCheck() throws Exception {
+        ModelSpec spec = RuntimeFixtures.spec(new int[] {16, 32, 32}, 3);
+        Path bundleDir = RandomBundles.write(spec, RuntimeFixtures.plans(3), dir, 4);
+        GoldenFixtures.of(List.of(), java.util.Map.of()).toTensors().write(bundleDir.resolve(ModelBundle.GOLDEN));
+        Path onnx = dir.resolve("e.onnx");
+        ModelExport.run(bundleDir, onnx, ExportOptions.PRUNED, ExportReport.besideModel(onnx));
+        try (OnnxModel model = OnnxModel.open(onnx, Backend.ORT_CPU, 1)) {
+            BadInputException e = assertThrows(BadInputException.class, () -> ParityCheck.run(ModelBundle.read(bundleDir), onnx, model));
+            assertTrue(e.getMessage().contains(ModelBundle.GOLDEN) && e.getMessage().contains("no golden patches"), e.getMessage());
         }
     }
 }

@@ -1,8 +1,8 @@
 package org.e2enet.runtime;
 
-import org.e2enet.core.onnx.ExportReport;
 import java.nio.file.Path;
 import java.util.List;
+import org.e2enet.core.onnx.ExportReport;
 import org.e2enet.core.preprocess.ChannelNormalization;
 import org.e2enet.core.preprocess.NormalizationScheme;
 import org.e2enet.core.preprocess.Plans;

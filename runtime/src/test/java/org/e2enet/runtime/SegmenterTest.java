@@ -61,6 +61,28 @@ class SegmenterTest {
     }
 
     @Test
+    void aCaseTooLargeForTheHeapIsRefusedFromItsHeaderBeforeAnyVoxelIsRead() throws Exception {
+        ModelSpec spec = RuntimeFixtures.spec(new int[] {16, 32, 32}, 3);
+        Path onnx = RuntimeFixtures.export(spec, dir, 1);
+        Path in = dir.resolve("big");
+        java.nio.file.Files.createDirectories(in);
+        Path file = in.resolve("huge_0000.nii");
+        org.e2enet.core.nifti.NiftiWriter.standard().write(phantom(new Shape3(8, 16, 16), 1), file);
+        // the header claims 1024^3 voxels (about 10 GiB to predict); the file holds a few kilobytes
+        byte[] b = java.nio.file.Files.readAllBytes(file);
+        java.nio.ByteBuffer h = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        h.putShort(42, (short) 1024).putShort(44, (short) 1024).putShort(46, (short) 1024);
+        java.nio.file.Files.write(file, b);
+        Path out = dir.resolve("out-big");
+        CasePrediction.prepareOutput(out);
+        try (Segmenter s = Segmenter.open(onnx, Backend.ORT_CPU, 1, SegmenterOptions.defaults())) {
+            org.e2enet.core.io.BadInputException e = assertThrows(org.e2enet.core.io.BadInputException.class,
+                    () -> CasePrediction.run(s, CaseFiles.find(in, 1).get(0), out, false));
+            assertTrue(e.getMessage().startsWith(file.toString()) && e.getMessage().contains("-Xmx"), e.getMessage());
+        }
+    }
+
+    @Test
     void aVolumeOfThePatchSizeGivesExactlyOneForwardPass() throws Exception {
         ModelSpec spec = RuntimeFixtures.spec(new int[] {16, 32, 32}, 3);
         Path onnx = RuntimeFixtures.export(spec, dir, 1);

@@ -68,6 +68,9 @@ public record ModelBundle(Path dir, BundleManifest manifest, SafeTensors weights
         SafeTensors masks = Files.exists(dir.resolve(MASKS)) ? SafeTensors.read(dir.resolve(MASKS)) : SafeTensors.of(List.of());
         validate(dir, manifest.spec(), weights, masks);
         SafeTensors optimizer = Files.exists(dir.resolve(OPTIMIZER)) ? SafeTensors.read(dir.resolve(OPTIMIZER)) : null;
+        if (optimizer != null) {
+            optimizer.tensors().values().stream().filter(t -> t.dtype() == DType.F32).forEach(t -> refuseNonFinite(dir.resolve(OPTIMIZER), t));
+        }
         GoldenFixtures golden = Files.exists(dir.resolve(GOLDEN)) ? GoldenFixtures.read(dir.resolve(GOLDEN)) : null;
         return new ModelBundle(dir, manifest, weights, masks, optimizer, golden);
     }
@@ -126,6 +129,7 @@ public record ModelBundle(Path dir, BundleManifest manifest, SafeTensors weights
                 throw BadInputException.of(wf, "tensor '" + e.getKey() + "' has shape " + Arrays.toString(t.shape())
                         + ", the spec needs " + Arrays.toString(e.getValue()));
             }
+            refuseNonFinite(wf, t);
         }
         for (String name : weights.tensors().keySet()) {
             if (!spec.layers().tensorShapes().containsKey(name)) {
@@ -147,6 +151,16 @@ public record ModelBundle(Path dir, BundleManifest manifest, SafeTensors weights
                 if (b != 0 && b != 1) {
                     throw BadInputException.of(mf, "mask '" + m.name() + "' holds a value other than 0 and 1");
                 }
+            }
+        }
+    }
+
+    /** A NaN or infinite weight would train or export into a network that outputs NaN: bad input naming the tensor. */
+    private static void refuseNonFinite(Path file, Tensor t) {
+        float[] v = t.floats();
+        for (int i = 0; i < v.length; i++) {
+            if (!Float.isFinite(v[i])) {
+                throw BadInputException.of(file, "tensor '" + t.name() + "' holds a NaN or infinite value (element " + i + ")");
             }
         }
     }

@@ -53,8 +53,8 @@ public final class DatasetValidator {
             if (reference == null) {
                 reference = v.geometry();
             } else if (!reference.sameGrid(v.geometry(), GEOMETRY_TOLERANCE)) {
-                throw BadInputException.of(c.images().get(ch), "geometry differs from channel 0 of case '" + c.id() + "' ("
-                        + describe(v.geometry()) + " vs " + describe(reference) + ")");
+                throw BadInputException.of(c.images().get(ch), "geometry differs from channel 0 of case '" + c.id() + "': "
+                        + difference(v.geometry(), reference));
             }
         }
         if (c.label() == null) {
@@ -62,8 +62,8 @@ public final class DatasetValidator {
         }
         Volume label = NiftiReader.read(c.label());
         if (!reference.sameGrid(label.geometry(), GEOMETRY_TOLERANCE)) {
-            throw BadInputException.of(c.label(), "image/label geometry mismatch in case '" + c.id() + "': label "
-                    + describe(label.geometry()) + ", image " + describe(reference));
+            throw BadInputException.of(c.label(), "image/label geometry mismatch in case '" + c.id() + "': "
+                    + difference(label.geometry(), reference));
         }
         int classes = d.classes();
         for (int i = 0; i < label.shape().voxelsInt(); i++) {
@@ -75,7 +75,24 @@ public final class DatasetValidator {
         }
     }
 
-    private static String describe(Geometry g) {
-        return "shape " + g.shape() + ", spacing " + g.spacing();
+    /** Which field of {@code g} differs from {@code reference}'s (shape, spacing, origin or orientation), with both values. */
+    static String difference(Geometry g, Geometry reference) {
+        if (!g.shape().equals(reference.shape())) {
+            return "shape " + g.shape() + " vs " + reference.shape();
+        }
+        if (!Geometry.of(g.shape(), g.spacing()).sameGrid(Geometry.of(reference.shape(), reference.spacing()), GEOMETRY_TOLERANCE)) {
+            return "spacing " + g.spacing() + " vs " + reference.spacing() + " mm";
+        }
+        double[] o = g.affine().apply(0, 0, 0);
+        double[] r = reference.affine().apply(0, 0, 0);
+        double scale = Math.max(1, Math.max(g.spacing().d(), Math.max(g.spacing().h(), g.spacing().w())));
+        for (int a = 0; a < 3; a++) {
+            if (Math.abs(o[a] - r[a]) > GEOMETRY_TOLERANCE * scale * 10) {
+                return String.format(java.util.Locale.ROOT, "origin (%.4g, %.4g, %.4g) vs (%.4g, %.4g, %.4g) mm (same shape %s and spacing %s)",
+                        o[0], o[1], o[2], r[0], r[1], r[2], g.shape(), g.spacing());
+            }
+        }
+        return "orientation (affine direction cosines) differs, with the same shape " + g.shape() + ", spacing " + g.spacing()
+                + " and origin";
     }
 }

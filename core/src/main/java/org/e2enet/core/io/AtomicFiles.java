@@ -32,19 +32,83 @@ public final class AtomicFiles {
         void write(Path dir) throws IOException;
     }
 
-    /** Writes {@code target} through a temporary file in the same directory and an atomic rename. */
+    /**
+     * Writes {@code target} through a temporary file in the same directory and an atomic rename. Temporary
+     * siblings of {@code target} that a killed run left behind are removed first. A target that cannot be
+     * written (permissions, a full disk, a missing or read-only parent) is bad input naming the target.
+     */
     public static void write(Path target, StreamWriter writer) throws IOException {
         Path abs = target.toAbsolutePath();
-        Path dir = abs.getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        Path tmp = null;
         try {
+            Path dir = abs.getParent();
+            Files.createDirectories(dir);
+            removeStaleSiblings(abs);
+            tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 writer.write(out);
             }
             moveAtomically(tmp, abs);
+        } catch (IOException e) {
+            throw unwritable(abs, e);
         } finally {
-            Files.deleteIfExists(tmp);
+            if (tmp != null) {
+                Files.deleteIfExists(tmp);
+            }
+        }
+    }
+
+    /**
+     * Checks before long work that {@code target} (a file or directory to be written) can be created: its
+     * parent exists or can be made, and a file can be written there. Bad input naming the target otherwise.
+     */
+    public static void requireWritable(Path target) {
+        Path abs = target.toAbsolutePath();
+        try {
+            Files.createDirectories(abs.getParent());
+            Path probe = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".tmp");
+            Files.delete(probe);
+        } catch (IOException e) {
+            throw unwritable(abs, e);
+        }
+    }
+
+    /** The one-line error for a target that cannot be written, with the reason the file system gave. */
+    private static BadInputException unwritable(Path target, IOException e) {
+        String reason;
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            reason = "permission denied";
+        } else if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            reason = f.getReason();
+        } else if (e.getMessage() != null) {
+            reason = e.getMessage();
+        } else {
+            reason = e.getClass().getSimpleName();
+        }
+        return BadInputException.of(target, "cannot be written: " + reason.toLowerCase(java.util.Locale.ROOT), e);
+    }
+
+    /**
+     * Removes what an interrupted write of {@code target} left beside it: {@code .NAME.<n>.tmp} files,
+     * {@code .NAME.<n>} directories, and {@code .NAME.old.<n>} once {@code target} itself exists (otherwise
+     * that is the previous version, which {@link #recoverDirectory} puts back).
+     */
+    static void removeStaleSiblings(Path target) throws IOException {
+        Path parent = target.getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            return;
+        }
+        String name = target.getFileName().toString();
+        java.util.regex.Pattern stale = java.util.regex.Pattern.compile("\\." + java.util.regex.Pattern.quote(name)
+                + "\\.(old\\.)?\\d+(\\.tmp)?");
+        boolean targetExists = Files.exists(target);
+        try (DirectoryStream<Path> siblings = Files.newDirectoryStream(parent, p -> p.getFileName().toString().startsWith("." + name + "."))) {
+            for (Path p : siblings) {
+                String n = p.getFileName().toString();
+                if (stale.matcher(n).matches() && (targetExists || !n.startsWith("." + name + ".old."))) {
+                    deleteRecursively(p);
+                }
+            }
         }
     }
 
@@ -60,8 +124,15 @@ public final class AtomicFiles {
     public static void writeDirectory(Path target, DirectoryWriter writer) throws IOException {
         Path abs = target.toAbsolutePath();
         Path parent = abs.getParent();
-        Files.createDirectories(parent);
-        Path tmp = Files.createTempDirectory(parent, "." + abs.getFileName() + ".");
+        Path tmp;
+        try {
+            Files.createDirectories(parent);
+            recoverDirectory(abs);
+            removeStaleSiblings(abs);
+            tmp = Files.createTempDirectory(parent, "." + abs.getFileName() + ".");
+        } catch (IOException e) {
+            throw unwritable(abs, e);
+        }
         try {
             writer.write(tmp);
             if (Files.exists(abs)) {
@@ -73,6 +144,8 @@ public final class AtomicFiles {
             } else {
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
             }
+        } catch (IOException e) {
+            throw unwritable(abs, e);
         } finally {
             if (Files.exists(tmp)) {
                 deleteRecursively(tmp);

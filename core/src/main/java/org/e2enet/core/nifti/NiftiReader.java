@@ -195,6 +195,9 @@ public final class NiftiReader {
             }
         }
         float voxOffset = b.getFloat(108);
+        if (!Float.isFinite(voxOffset)) {
+            throw BadInputException.of(file, "vox_offset " + voxOffset + " is not a byte offset");
+        }
         return new NiftiHeader(1, order, dim, b.getShort(70), b.getShort(72), pixdim, (long) voxOffset,
                 b.getFloat(112), b.getFloat(116), b.getShort(252), b.getShort(254), quatern, srow,
                 b.get(123) & 0xFF, ascii(b, 148, 80));
@@ -270,7 +273,12 @@ public final class NiftiReader {
 
     private static Volume readVoxels(Path file, InputStream in, NiftiHeader h) throws IOException {
         VoxelType type = VoxelType.fromNiftiCode(h.datatype()).orElseThrow();
-        Geometry geometry = geometry(h);
+        Geometry geometry;
+        try {
+            geometry = geometry(h);
+        } catch (IllegalArgumentException e) {
+            throw BadInputException.of(file, "unusable orientation: " + e.getMessage() + " (qform/sform)", e);
+        }
         int perChannel = geometry.shape().voxelsInt();
         int channels = (int) h.size(4);
         long bytes = (long) perChannel * channels * type.bytes();

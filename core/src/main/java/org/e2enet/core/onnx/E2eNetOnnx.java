@@ -54,6 +54,10 @@ public record E2eNetOnnx(Path file, OnnxMl.ModelProto model, Map<String, String>
     /** The graph's statistics at the spec's patch size, batch 1. */
     public OnnxGraphStats statsAtPatch() {
         int[] p = spec.patchSize();
-        return OnnxGraphStats.of(model, new long[] {1, spec.inputChannels(), p[0], p[1], p[2]});
+        try {
+            return OnnxGraphStats.of(model, new long[] {1, spec.inputChannels(), p[0], p[1], p[2]});
+        } catch (IllegalArgumentException e) {
+            throw BadInputException.of(file, "is not a graph e2enet exported: " + e.getMessage());
+        }
     }
 }

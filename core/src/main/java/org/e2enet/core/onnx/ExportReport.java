@@ -33,10 +33,12 @@ import org.e2enet.core.io.InputFiles;
  * @param accountingParams the accounting's params (Eq. 4, all heads)
  * @param costModel the constants of the cost model the lowerings were chosen by
  * @param layers per layer
+ * @param digests SHA-256 of every initializer and of the bundle tensors it came from (as in the model's metadata)
  */
 public record ExportReport(String format, String model, String bundle, String lowering, String spatial, int[] patchSize,
                            long graphTrueFlops, long loweredTrueFlops, long expectedTrueFlops, long denseTrueFlops, long paperFlops,
-                           long graphParams, long accountingParams, CostConstants costModel, List<LayerExport> layers) {
+                           long graphParams, long accountingParams, CostConstants costModel, List<LayerExport> layers,
+                           WeightDigests digests) {
     /** Report format tag. */
     public static final String FORMAT = "e2enet-export/1";
     private static final String SUFFIX = ".export.json";

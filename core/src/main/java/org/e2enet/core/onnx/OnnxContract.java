@@ -16,6 +16,8 @@ public final class OnnxContract {
     public static final String PLANS = "e2enet.plans";
     /** Metadata key of the accounting (JSON, {@code Accounting}). */
     public static final String ACCOUNTING = "e2enet.accounting";
+    /** Metadata key of the weight digests (JSON, {@link WeightDigests}). */
+    public static final String DIGESTS = "e2enet.digests";
 
     private OnnxContract() {
     }

@@ -19,8 +19,22 @@ import java.util.Map;
  */
 public record OnnxGraphStats(long trueFlops, long storedParams, long[] outputShape) {
 
-    /** Statistics for an input of {@code inputShape} (N, C, D, H, W). */
+    /**
+     * Statistics for an input of {@code inputShape} (N, C, D, H, W).
+     *
+     * @throws IllegalArgumentException when the graph is not one the exporter could have written (unknown
+     *     operator, missing initializer or attribute, inconsistent shapes)
+     */
     public static OnnxGraphStats of(OnnxMl.ModelProto model, long[] inputShape) {
+        try {
+            return count(model, inputShape);
+        } catch (NullPointerException | IndexOutOfBoundsException | java.nio.BufferUnderflowException | ArithmeticException
+                 | NegativeArraySizeException e) {
+            throw new IllegalArgumentException("the graph is malformed (" + e.getClass().getSimpleName() + ")", e);
+        }
+    }
+
+    private static OnnxGraphStats count(OnnxMl.ModelProto model, long[] inputShape) {
         OnnxMl.GraphProto g = model.getGraph();
         Map<String, long[]> shapes = new HashMap<>();
         Map<String, long[]> ints = new HashMap<>();

@@ -46,8 +46,8 @@ public record CaseInput(String id, float[][] channels, byte[] label, Geometry ge
     }
 
     /**
-     * Reads a case's channel files (one 3D image each, all on the same grid); a 4D file or a channel of
-     * another shape is bad input naming the file.
+     * Reads a case's channel files (one 3D image each, all on the same grid, finite values); a 4D file, a
+     * channel of another shape or a NaN/infinite voxel is bad input naming the file.
      */
     public static List<Volume> readChannels(List<Path> files) {
         List<Volume> out = new ArrayList<>();
@@ -59,9 +59,25 @@ public record CaseInput(String id, float[][] channels, byte[] label, Geometry ge
             if (!out.isEmpty() && !out.get(0).shape().equals(v.shape())) {
                 throw BadInputException.of(file, "shape " + v.shape() + " differs from channel 0's " + out.get(0).shape());
             }
+            refuseNonFinite(file, v);
             out.add(v);
         }
         return out;
+    }
+
+    /** NaN or infinite intensities would turn preprocessing and the network's output into NaN: bad input naming the file. */
+    static void refuseNonFinite(Path file, Volume v) {
+        if (v.type().isInteger() && v.slope() == 1 && v.inter() == 0) {
+            return;
+        }
+        int n = v.shape().voxelsInt();
+        for (int c = 0; c < v.channelCount(); c++) {
+            for (int i = 0; i < n; i++) {
+                if (!Double.isFinite(v.value(c, i))) {
+                    throw BadInputException.of(file, "holds NaN or infinite voxel values (first at voxel " + i + ")");
+                }
+            }
+        }
     }
 
     /** A case from volumes already in memory (deployment: no label). */

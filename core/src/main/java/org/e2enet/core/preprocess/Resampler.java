@@ -1,5 +1,6 @@
 package org.e2enet.core.preprocess;
 
+import org.e2enet.core.io.BadInputException;
 import org.e2enet.core.volume.Shape3;
 import org.e2enet.core.volume.Spacing3;
 
@@ -30,13 +31,24 @@ public final class Resampler {
     private Resampler() {
     }
 
-    /** New shape for a spacing change, as nnU-Net computes it: round(shape * old / new). */
+    /**
+     * New shape for a spacing change, as nnU-Net computes it: round(shape * old / new).
+     *
+     * @throws BadInputException when the resampled volume would hold more voxels than one array can
+     */
     public static Shape3 newShape(Shape3 shape, Spacing3 oldSpacing, Spacing3 newSpacing) {
-        int[] s = new int[3];
+        double[] s = new double[3];
+        double voxels = 1;
         for (int a = 0; a < 3; a++) {
-            s[a] = (int) Math.max(1, Math.rint(shape.get(a) * oldSpacing.get(a) / newSpacing.get(a)));
+            s[a] = Math.max(1, Math.rint(shape.get(a) * oldSpacing.get(a) / newSpacing.get(a)));
+            voxels *= s[a];
         }
-        return Shape3.of(s);
+        if (voxels > Shape3.MAX_VOXELS) {
+            throw new BadInputException(String.format(java.util.Locale.ROOT, "resampling a %s volume from spacing %s to %s mm would make "
+                    + "%.0f x %.0f x %.0f = %.3g voxels, more than %d: choose a coarser target spacing", shape, oldSpacing, newSpacing,
+                    s[0], s[1], s[2], voxels, Shape3.MAX_VOXELS));
+        }
+        return new Shape3((int) s[0], (int) s[1], (int) s[2]);
     }
 
     /**

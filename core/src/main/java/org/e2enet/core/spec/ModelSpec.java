@@ -61,6 +61,9 @@ public record ModelSpec(int inputChannels, int numClasses, int baseChannels, int
             require(patchSize[a] >= 1 && patchSize[a] % product[a] == 0, "patch size " + Arrays.toString(patchSize)
                     + " is not divisible by the pool factors " + Arrays.toString(product) + " along axis " + "dhw".charAt(a));
         }
+        require(largestActivation(inputChannels, baseChannels, maxChannels, poolKernels, patchSize) <= Integer.MAX_VALUE - 8,
+                "patch size " + Arrays.toString(patchSize) + " with up to " + maxChannels + " channels makes feature maps larger than one "
+                        + "array can hold: choose a smaller patch");
         if (granularity.kind() == Granularity.Kind.GROUP) {
             int g = granularity.groups();
             for (int l = 0; l < poolKernels.length; l++) {
@@ -74,6 +77,23 @@ public record ModelSpec(int inputChannels, int numClasses, int baseChannels, int
         if (!ok) {
             throw new IllegalArgumentException(message);
         }
+    }
+
+    /** Elements of the largest feature map (a fusion node's concatenated input, or the image), in floating point (no overflow). */
+    private static double largestActivation(int inputs, int base, int max, int[][] pools, int[] patch) {
+        long[] vox = {patch[0], patch[1], patch[2]};
+        double largest = (double) inputs * vox[0] * vox[1] * vox[2];
+        for (int l = 0; l <= pools.length; l++) {
+            double v = (double) vox[0] * vox[1] * vox[2];
+            double cat = 2.0 * channels(l, base, max) + (l >= 1 ? channels(l - 1, base, max) : 0);
+            largest = Math.max(largest, cat * v);
+            if (l < pools.length) {
+                for (int a = 0; a < 3; a++) {
+                    vox[a] = Math.max(1, vox[a] / pools[l][a]);
+                }
+            }
+        }
+        return largest;
     }
 
     private static int channels(int level, int base, int max) {
@@ -177,6 +197,9 @@ public record ModelSpec(int inputChannels, int numClasses, int baseChannels, int
             rejectUnknownFields(tree, ModelSpec.class, "", source);
             if (tree.get("dsff") != null) {
                 rejectUnknownFields(tree.get("dsff"), DsffSettings.class, "dsff.", source);
+            } else {
+                // the training-only schedule: a spec of imported weights need not have one (the paper's is assumed)
+                ((com.fasterxml.jackson.databind.node.ObjectNode) tree).set("dsff", JSON.valueToTree(DsffSettings.PAPER));
             }
             return JSON.treeToValue(tree, ModelSpec.class);
         } catch (UnrecognizedPropertyException e) {
@@ -186,11 +209,22 @@ public record ModelSpec(int inputChannels, int numClasses, int baseChannels, int
             while (root.getCause() != null) {
                 root = root.getCause();
             }
-            String msg = root instanceof IllegalArgumentException ? root.getMessage() : e.getOriginalMessage();
+            String field = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b).orElse("");
+            String msg = root instanceof IllegalArgumentException ? root.getMessage()
+                    : (field.isEmpty() ? "" : "field '" + field + "': ") + shortReason(e.getOriginalMessage());
             throw new BadInputException(source + ": invalid spec: " + msg, e);
         } catch (IOException e) {
             throw new BadInputException(source + ": spec is not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
         }
+    }
+
+    /** The first clause of a Jackson message, without its class names and hints. */
+    private static String shortReason(String message) {
+        String first = message == null ? "" : message.lines().findFirst().orElse("");
+        int cut = first.indexOf(" (");
+        first = cut > 0 ? first.substring(0, cut) : first;
+        return first.replaceAll("`[\\w.$]+`", "").replaceAll("\\s+", " ").trim();
     }
 
     private static void rejectUnknownFields(com.fasterxml.jackson.databind.JsonNode node, Class<? extends Record> type,

@@ -95,6 +95,32 @@ class DatasetTest {
     }
 
     @Test
+    void anOriginOnlyMismatchSaysThatTheOriginDiffers() throws Exception {
+        Path label = ds.resolve("labelsTr/phantom_001.nii.gz");
+        Volume v = NiftiReader.read(label);
+        Geometry g = v.geometry();
+        double[][] moved = g.affine().toArray();
+        moved[0][3] += 5;
+        NiftiWriter.standard().write(v.withGeometry(new Geometry(g.shape(), g.spacing(), org.e2enet.core.volume.Affine.of(moved),
+                g.qformCode(), g.sformCode(), null)), label);
+        String msg = invalid();
+        assertTrue(msg.contains("origin") && msg.contains("same shape"), msg);
+    }
+
+    @Test
+    void aNanVoxelInATrainingImageIsBadInputNamingTheFileAtPreprocessing() throws Exception {
+        Path image = ds.resolve("imagesTr/phantom_002_0000.nii.gz");
+        Volume v = NiftiReader.read(image);
+        org.e2enet.core.volume.VoxelData f = org.e2enet.core.volume.VoxelData.ofFloats(v.floats(0));
+        f.set(17, Double.NaN);
+        NiftiWriter.standard().write(Volume.of(v.geometry(), f), image);
+        BadInputException e = assertThrows(BadInputException.class, () -> org.e2enet.core.preprocess.DatasetPreprocessor.run(
+                Dataset.open(ds), tmp.resolve("pre"), null, false, ProgressListener.NONE));
+        assertTrue(e.getMessage().startsWith(image.toString()) && e.getMessage().contains("NaN"), e.getMessage());
+        assertFalse(Files.exists(tmp.resolve("pre")), "nothing is left half-written");
+    }
+
+    @Test
     void labelValuesOutsideTheDeclaredLabels() throws Exception {
         Path label = ds.resolve("labelsTr/phantom_000.nii.gz");
         Volume v = NiftiReader.read(label);

@@ -6,14 +6,17 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.e2enet.core.bundle.BundleManifest;
 import org.e2enet.core.bundle.GoldenFixtures;
 import org.e2enet.core.bundle.ModelBundle;
 import org.e2enet.core.bundle.TrainingState;
+import org.e2enet.core.io.AtomicFiles;
 import org.e2enet.core.io.BadInputException;
 import org.e2enet.core.metrics.ConfusionCounts;
 import org.e2enet.core.progress.ProgressListener;
@@ -23,7 +26,7 @@ import org.e2enet.core.spec.Accounting;
 import org.e2enet.core.spec.ModelSpec;
 import org.e2enet.core.volume.Shape3;
 import org.e2enet.core.window.WindowedPrediction;
-import java.util.SplittableRandom;
+import org.e2enet.trainer.RandomDraws;
 import org.e2enet.trainer.data.Augmenter;
 import org.e2enet.trainer.data.Batch;
 import org.e2enet.trainer.data.BatchSource;
@@ -62,6 +65,7 @@ public final class Trainer {
 
     /** Trains; returns the final epoch's record. */
     public EpochRecord run(ProgressListener dataProgress) throws IOException, InterruptedException {
+        AtomicFiles.requireWritable(config.out());
         PreprocessedData data = PreprocessedData.load(PreprocessedData.ensurePreprocessed(config.dataset(), dataProgress), dataProgress);
         ModelSpec spec = config.spec();
         if (spec.inputChannels() != data.descriptor().channels() || spec.numClasses() != data.descriptor().classes()) {
@@ -125,7 +129,21 @@ public final class Trainer {
         if (b.optimizer() == null || b.manifest().training() == null) {
             throw BadInputException.of(config.out(), "has no optimizer state to resume from");
         }
-        int epoch = b.manifest().training().epochsDone();
+        Path manifest = config.out().resolve(ModelBundle.MANIFEST);
+        TrainingState ts = b.manifest().training();
+        int epoch = ts.epochsDone();
+        ProgressLog log = ProgressLog.read(config.out().resolve(ProgressLog.CSV), spec.numClasses() - 1);
+        if (epoch < 1 || epoch != log.rows().size() || ts.iteration() != (long) epoch * ts.itersPerEpoch()) {
+            throw BadInputException.of(manifest, "training.epochsDone is " + epoch + " but the bundle holds " + log.rows().size()
+                    + " epoch(s) of progress and training.iteration is " + ts.iteration() + ": the training state does not match its files");
+        }
+        if (ts.itersPerEpoch() != config.itersPerEpoch() || ts.batchSize() != config.batchSize() || ts.seed() != config.seed()) {
+            throw BadInputException.of(manifest, "was trained with " + ts.itersPerEpoch() + " iterations per epoch, batch " + ts.batchSize()
+                    + " and seed " + ts.seed() + "; resume with the same --iters-per-epoch, --batch-size and --seed");
+        }
+        if (epoch > config.epochs()) {
+            throw BadInputException.of(manifest, "already holds " + epoch + " epochs, more than --epochs " + config.epochs());
+        }
         ModelParameters params = ModelParameters.fromTensors(spec, b.weights(), base);
         Dsff dsff = Dsff.isSparse(spec) ? Dsff.fromTensors(spec, b.masks(), base) : null;
         NesterovSgd opt = new NesterovSgd(config.momentum(), config.weightDecay(), config.clipNorm(), base);
@@ -134,7 +152,7 @@ public final class Trainer {
             opt.setBuffer(name, t.floats(), new Shape(t.shape()));
         }
         listener.message("resuming " + config.out() + " after epoch " + epoch);
-        return new State(params, dsff, opt, epoch, ProgressLog.read(config.out().resolve(ProgressLog.CSV), spec.numClasses() - 1));
+        return new State(params, dsff, opt, epoch, log);
     }
 
     @SuppressWarnings("unchecked")
@@ -146,7 +164,7 @@ public final class Trainer {
         List<TrainingCase> shuffled = new ArrayList<>(cases);
         SplittableRandom rng = new SplittableRandom(12345);
         for (int i = shuffled.size() - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
+            int j = RandomDraws.below(rng, i + 1);
             TrainingCase t = shuffled.get(i);
             shuffled.set(i, shuffled.get(j));
             shuffled.set(j, t);

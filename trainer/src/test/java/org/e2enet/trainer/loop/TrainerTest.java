@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.SplittableRandom;
 import org.e2enet.core.bundle.ModelBundle;
 import org.e2enet.core.io.BadInputException;
 import org.e2enet.core.progress.ProgressListener;
@@ -19,7 +20,6 @@ import org.e2enet.core.spec.Granularity;
 import org.e2enet.core.spec.ModelSpec;
 import org.e2enet.core.synth.SyntheticDataset;
 import org.e2enet.core.volume.Shape3;
-import java.util.SplittableRandom;
 import org.e2enet.trainer.data.Augmenter;
 import org.e2enet.trainer.data.BatchSource;
 import org.e2enet.trainer.data.PatchSampler;
@@ -104,6 +104,27 @@ class TrainerTest {
         for (String name : a.masks().tensors().keySet()) {
             assertArrayEquals(a.masks().tensors().get(name).data(), b.masks().tensors().get(name).data(), name);
         }
+    }
+
+    @Test
+    void resumeRefusesATrainingStateThatDoesNotMatchTheBundlesFiles() throws Exception {
+        Path out = dir.resolve("tampered");
+        new Trainer(config(out, 1, 2, false), new TrainingListener() { }).run(ProgressListener.NONE);
+        Path manifest = out.resolve(ModelBundle.MANIFEST);
+        String original = Files.readString(manifest);
+        for (int claimed : new int[] {99, -1}) {
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            com.fasterxml.jackson.databind.node.ObjectNode root = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(original);
+            ((com.fasterxml.jackson.databind.node.ObjectNode) root.get("training")).put("epochsDone", claimed);
+            Files.writeString(manifest, json.writeValueAsString(root));
+            BadInputException e = assertThrows(BadInputException.class,
+                    () -> new Trainer(config(out, 3, 2, true), new TrainingListener() { }).run(ProgressListener.NONE));
+            assertTrue(e.getMessage().contains("epochsDone is " + claimed) && e.getMessage().contains(manifest.toString()), e.getMessage());
+        }
+        Files.writeString(manifest, original);
+        BadInputException other = assertThrows(BadInputException.class,
+                () -> new Trainer(config(out, 3, 5, true), new TrainingListener() { }).run(ProgressListener.NONE));
+        assertTrue(other.getMessage().contains("--iters-per-epoch"), other.getMessage());
     }
 
     @Test
