@@ -228,4 +228,46 @@ class CommandLineTest {
         }
         assertTrue(Files.readString(out.resolve("report.md")).contains("held-out mean Dice"));
     }
+
+    @Test
+    void mistakesOnTheCommandLineAreOneLineAndHelpIsClean() throws Exception {
+        java.io.PrintStream saved = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true));
+        try {
+            assertEquals(0, run("--help").code());
+            assertEquals(0, run("parity", "--help").code());
+        } finally {
+            System.setErr(saved);
+        }
+        assertFalse(captured.toString().contains("picocli WARN"), captured.toString());
+        Result bad = run("export", "--model", "m", "--out", "x.onnx", "--lowering", "bogus");
+        assertEquals(E2eNetCommand.BAD_INPUT, bad.code());
+        assertEquals(1, bad.err().strip().lines().count(), bad.err());
+        assertTrue(bad.err().contains("--lowering") && bad.err().contains("e2enet export --help"), bad.err());
+        // a path the platform cannot represent (a NUL here; a non-ASCII name under LC_ALL=C fails the same way)
+        Result path = run("synth", "--out", "a\u0000b");
+        assertEquals(E2eNetCommand.BAD_INPUT, path.code());
+        assertEquals(1, path.err().strip().lines().count(), path.err());
+        assertTrue(path.err().contains("not a path"), path.err());
+    }
+
+    @Test
+    void trainRefusesAnUnwritableOutBeforeTraining() {
+        // the dataset does not exist either: the message about --out shows that it is checked before anything is read
+        Result r = run("train", "--dataset", dir.resolve("nowhere").toString(), "--preset", "tiny", "--out", "/proc/e2enet-test/model",
+                "--epochs", "1", "--iters-per-epoch", "1");
+        assertEquals(E2eNetCommand.BAD_INPUT, r.code(), r.err());
+        assertTrue(r.err().contains("/proc/e2enet-test/model") && r.err().contains("cannot be written"), r.err());
+    }
+
+    @Test
+    void anErrorAfterAnOpenProgressBarStartsOnALineOfItsOwn() {
+        ConsoleProgress.lineOpen(true);
+        Result r = run("info", dir.resolve("missing.nii.gz").toString());
+        assertEquals(E2eNetCommand.BAD_INPUT, r.code());
+        assertTrue(r.err().startsWith(System.lineSeparator() + "e2enet: "), "the bar's line is ended first: [" + r.err() + "]");
+        Result again = run("info", dir.resolve("missing.nii.gz").toString());
+        assertTrue(again.err().startsWith("e2enet: "), "and only once: [" + again.err() + "]");
+    }
 }

@@ -96,4 +96,21 @@ class ExportAccountingTest {
             assertEquals(names.stream().sorted().toList(), names, n.getName());
         }
     }
+
+    @Test
+    void aGraphThatIsNotOneTheExporterWroteIsBadInputNotACrash() throws Exception {
+        ModelSpec spec = ExportParityTest.spec(3, 3, false, "channel");
+        Path out = dir.resolve("g.onnx");
+        ModelExport.run(ExportParityTest.randomBundle(spec, dir, 9), out, ExportOptions.PRUNED, ExportReport.besideModel(out));
+        ai.onnx.proto.OnnxMl.ModelProto m = org.e2enet.core.onnx.E2eNetOnnx.read(out).model();
+        // a conv whose weight initializer is gone, as a flipped bit in its name leaves it
+        ai.onnx.proto.OnnxMl.GraphProto.Builder g = m.getGraph().toBuilder();
+        int conv = java.util.stream.IntStream.range(0, g.getNodeCount()).filter(i -> g.getNode(i).getOpType().equals("Conv")).findFirst()
+                .orElseThrow();
+        g.setNode(conv, g.getNode(conv).toBuilder().setInput(1, "no-such-weight"));
+        Path broken = dir.resolve("broken.onnx");
+        Files.write(broken, m.toBuilder().setGraph(g).build().toByteArray());
+        BadInputException e = assertThrows(BadInputException.class, () -> org.e2enet.core.onnx.E2eNetOnnx.read(broken).statsAtPatch());
+        assertTrue(e.getMessage().startsWith(broken.toString()) && e.getMessage().contains("not a graph e2enet exported"), e.getMessage());
+    }
 }

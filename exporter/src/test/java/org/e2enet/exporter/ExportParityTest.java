@@ -122,6 +122,32 @@ class ExportParityTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void aLayerWithNoActiveKernelExportsAndMatchesTheTrainingModel() throws Exception {
+        ModelSpec spec = spec(3, 3, false, "channel");
+        Path dirBundle = randomBundle(spec, dir, 31);
+        ModelBundle b = ModelBundle.read(dirBundle);
+        String weight = "loc2.0.0.blocks.0.conv.weight";
+        java.util.List<org.e2enet.core.safetensors.Tensor> masks = new java.util.ArrayList<>(b.masks().tensors().values());
+        masks.replaceAll(t -> t.name().equals(weight + ".mask")
+                ? org.e2enet.core.safetensors.Tensor.ofBytes(t.name(), t.shape(), new byte[t.data().length]) : t);
+        java.util.List<org.e2enet.core.safetensors.Tensor> weights = new java.util.ArrayList<>(b.weights().tensors().values());
+        weights.replaceAll(t -> t.name().equals(weight) ? org.e2enet.core.safetensors.Tensor.ofFloats(t.name(), t.shape(),
+                new float[(int) t.elements()]) : t);
+        org.e2enet.core.safetensors.SafeTensors.of(masks).write(dirBundle.resolve(ModelBundle.MASKS));
+        org.e2enet.core.safetensors.SafeTensors.of(weights).write(dirBundle.resolve(ModelBundle.WEIGHTS));
+        ModelBundle zeroed = ModelBundle.read(dirBundle);
+        OnnxExporter.Result r = OnnxExporter.export(zeroed, ExportOptions.PRUNED, CostModel.MEASURED);
+        int[] patch = spec.patchSize();
+        long[] shape = {1, 2, patch[0], patch[1], patch[2]};
+        float[] x = new float[(int) (shape[1] * shape[2] * shape[3] * shape[4])];
+        Random rnd = new Random(5);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rnd.nextGaussian();
+        }
+        assertParity(trainingLogits(zeroed, x, shape), ortLogits(r.model().toByteArray(), x, shape), spec.numClasses(), "all-zero mask");
+    }
+
     private void checkWithOnnxPackage(byte[] model) throws Exception {
         assumeTrue(DebianPython.has("onnx"), "Debian's python3-onnx is not installed (.ci/run installs it)");
         Path f = Files.write(dir.resolve("m" + System.nanoTime() + ".onnx"), model);

@@ -36,7 +36,7 @@ final class CaseMemory {
             bytes += v * (stored + 4 + 4);
             voxels = Math.max(voxels, v);
             if (plans != null) {
-                Spacing3 s = NiftiReader.geometry(h).spacing();
+                Spacing3 s = NiftiReader.geometry(f, h).spacing();
                 Spacing3 t = plans.target();
                 resampled = Math.max(resampled, v * (s.d() / t.d()) * (s.h() / t.h()) * (s.w() / t.w()));
             }

@@ -55,6 +55,9 @@ public record DatasetDescriptor(String name, Map<Integer, String> channelNames, 
 
     /** Reads and validates {@code dataset.json}. */
     public static DatasetDescriptor read(Path file) {
+        if (Files.isDirectory(file)) {
+            throw BadInputException.of(file, "is a directory, not the dataset's JSON description");
+        }
         if (!Files.isRegularFile(file)) {
             throw BadInputException.of(file, "no such file (every nnU-Net dataset needs a dataset.json)");
         }

@@ -9,14 +9,19 @@ import java.nio.file.Path;
 public class BadInputException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message the whole one-line message */
+    /** @param message the whole message; control characters (newlines in a file's own names, say) are shown as {@code ?} */
     public BadInputException(String message) {
-        super(message);
+        super(oneLine(message));
     }
 
-    /** @param message the whole one-line message; @param cause the underlying failure (shown with --debug) */
+    /** @param message the whole message, made one line; @param cause the underlying failure (shown with --debug) */
     public BadInputException(String message, Throwable cause) {
-        super(message, cause);
+        super(oneLine(message), cause);
+    }
+
+    /** The message with every control character replaced, so it prints as exactly one line. */
+    private static String oneLine(String message) {
+        return message == null ? null : message.replaceAll("\\p{Cntrl}", "?");
     }
 
     /** A message of the form {@code FILE: problem}. */

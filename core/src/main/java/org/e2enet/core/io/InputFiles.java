@@ -12,10 +12,17 @@ public final class InputFiles {
 
     /** Reads a UTF-8 text file. */
     public static String readString(Path file) {
+        if (Files.isDirectory(file)) {
+            throw BadInputException.of(file, "is a directory, not a file");
+        }
         try {
             return Files.readString(file);
         } catch (NoSuchFileException e) {
             throw BadInputException.of(file, "no such file");
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw BadInputException.of(file, "is not UTF-8 text", e);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw BadInputException.of(file, "cannot read (permission denied)", e);
         } catch (IOException e) {
             throw BadInputException.of(file, "cannot read (" + e.getMessage() + ")", e);
         }

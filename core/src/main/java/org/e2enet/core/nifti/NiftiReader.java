@@ -95,8 +95,17 @@ public final class NiftiReader {
         }
     }
 
+    /** {@link #geometry(NiftiHeader)}, with an unusable orientation (non-finite qform or sform) as bad input naming {@code file}. */
+    public static Geometry geometry(Path file, NiftiHeader h) {
+        try {
+            return geometry(h);
+        } catch (IllegalArgumentException e) {
+            throw BadInputException.of(file, "unusable orientation: " + e.getMessage() + " (qform/sform)", e);
+        }
+    }
+
     /** The geometry a header describes (shape, spacing in mm, affine by the sform/qform/pixdim rule). */
-    public static Geometry geometry(NiftiHeader h) {
+    private static Geometry geometry(NiftiHeader h) {
         Shape3 shape = new Shape3((int) h.size(3), (int) h.size(2), (int) h.size(1));
         double unit = h.unitToMm();
         double[] zoom = new double[4];
@@ -273,12 +282,7 @@ public final class NiftiReader {
 
     private static Volume readVoxels(Path file, InputStream in, NiftiHeader h) throws IOException {
         VoxelType type = VoxelType.fromNiftiCode(h.datatype()).orElseThrow();
-        Geometry geometry;
-        try {
-            geometry = geometry(h);
-        } catch (IllegalArgumentException e) {
-            throw BadInputException.of(file, "unusable orientation: " + e.getMessage() + " (qform/sform)", e);
-        }
+        Geometry geometry = geometry(file, h);
         int perChannel = geometry.shape().voxelsInt();
         int channels = (int) h.size(4);
         long bytes = (long) perChannel * channels * type.bytes();

@@ -44,7 +44,13 @@ public record OnnxGraphStats(long trueFlops, long storedParams, long[] outputSha
             long[] dims = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
             initShapes.put(t.getName(), dims);
             if (t.getDataType() == OnnxMl.TensorProto.DataType.INT64.getNumber()) {
-                long[] v = new long[(int) Arrays.stream(dims).reduce(1, (a, b) -> a * b)];
+                // sized by the data actually present, never by the dims a file claims
+                long claimed = Arrays.stream(dims).reduce(1, (a, b) -> a * b);
+                if (claimed != t.getRawData().size() / 8 || t.getRawData().size() % 8 != 0) {
+                    throw new IllegalArgumentException("int64 initializer " + t.getName() + " holds " + t.getRawData().size()
+                            + " bytes for dims " + Arrays.toString(dims));
+                }
+                long[] v = new long[(int) claimed];
                 ByteBuffer.wrap(t.getRawData().toByteArray()).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(v);
                 ints.put(t.getName(), v);
             } else {

@@ -38,22 +38,23 @@ public record ModelSpec(int inputChannels, int numClasses, int baseChannels, int
 
     /** Validates every field and their combination. */
     public ModelSpec {
-        require(inputChannels >= 1, "inputChannels must be >= 1");
-        require(numClasses >= 2, "numClasses must be >= 2 (background and at least one structure)");
-        require(baseChannels >= 1 && maxChannels >= baseChannels, "need 1 <= baseChannels <= maxChannels");
-        require(poolKernels != null && poolKernels.length >= 2, "poolKernels needs at least 2 levels (P >= 2)");
+        require(inputChannels >= 1 && inputChannels <= 1024, "inputChannels must be 1..1024");
+        require(numClasses >= 2 && numClasses <= 256, "numClasses must be 2..256 (background and up to 255 structures: labels are 8-bit)");
+        require(baseChannels >= 1 && maxChannels >= baseChannels && maxChannels <= 8192, "need 1 <= baseChannels <= maxChannels <= 8192");
+        require(poolKernels != null && poolKernels.length >= 2 && poolKernels.length <= 10,
+                "poolKernels needs 2..10 levels (the paper uses P = 5)");
         require(patchSize != null && patchSize.length == 3, "patchSize needs 3 sizes (d h w)");
-        require(shiftGroups >= 1, "shiftGroups must be >= 1");
+        require(shiftGroups >= 1 && shiftGroups <= 64, "shiftGroups must be 1..64");
         require(sparsity >= 0 && sparsity < 1, "sparsity must be in [0, 1)");
         require(granularity != null && dsff != null, "granularity and dsff are required");
         require(granularity.kind() != Granularity.Kind.DENSE || sparsity == 0, "granularity 'dense' needs sparsity 0");
         poolKernels = Arrays.stream(poolKernels).map(int[]::clone).toArray(int[][]::new);
         patchSize = patchSize.clone();
-        int[] product = {1, 1, 1};
+        long[] product = {1, 1, 1};
         for (int[] k : poolKernels) {
             require(k.length == 3, "each pool kernel needs 3 sizes (d h w)");
             for (int a = 0; a < 3; a++) {
-                require(k[a] >= 1, "pool kernels must be >= 1");
+                require(k[a] >= 1 && k[a] <= 16, "pool kernels must be 1..16");
                 product[a] *= k[a];
             }
         }

@@ -102,5 +102,18 @@ class ModelBundleTest {
         assertTrue(fails(good, SafeTensors.of(List.of(badMask)), manifest).contains("mask 'up0.0.weight.mask'"));
         assertTrue(fails(good, null, manifest.replace("e2enet-model/1", "e2enet-model/9")).contains("unsupported bundle format"));
         assertTrue(fails(good, null, manifest.replace("\"sparsity\"", "\"sparsityX\"")).contains("unknown spec field 'sparsityX'"));
+        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY}) {
+            List<Tensor> poisoned = new ArrayList<>(good.tensors().values());
+            poisoned.replaceAll(t -> {
+                if (!t.name().equals("loc0.0.1.blocks.0.conv.bias")) {
+                    return t;
+                }
+                float[] v = t.floats();
+                v[1] = bad;
+                return Tensor.ofFloats(t.name(), t.shape(), v);
+            });
+            String msg = fails(SafeTensors.of(poisoned), null, manifest);
+            assertTrue(msg.contains("tensor 'loc0.0.1.blocks.0.conv.bias'") && msg.contains("NaN or infinite"), msg);
+        }
     }
 }

@@ -121,6 +121,14 @@ class DatasetTest {
     }
 
     @Test
+    void aDatasetJsonThatIsADirectoryIsSaidToBeOne() throws Exception {
+        Files.delete(ds.resolve("dataset.json"));
+        Files.createDirectories(ds.resolve("dataset.json"));
+        BadInputException e = assertThrows(BadInputException.class, () -> Dataset.open(ds));
+        assertTrue(e.getMessage().contains("is a directory") && !e.getMessage().contains("no such file"), e.getMessage());
+    }
+
+    @Test
     void labelValuesOutsideTheDeclaredLabels() throws Exception {
         Path label = ds.resolve("labelsTr/phantom_000.nii.gz");
         Volume v = NiftiReader.read(label);

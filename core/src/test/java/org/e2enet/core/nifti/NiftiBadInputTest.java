@@ -76,6 +76,20 @@ class NiftiBadInputTest {
     }
 
     @Test
+    void aNonFiniteOrientationOrOffsetIsBadInputNamingTheFile() throws Exception {
+        byte[] nanSrow = good.clone();
+        ByteBuffer.wrap(nanSrow).order(ByteOrder.LITTLE_ENDIAN).putFloat(280, Float.NaN);
+        assertTrue(fails(nanSrow, "srow.nii").contains("orientation"));
+        byte[] infQuatern = good.clone();
+        ByteBuffer b = ByteBuffer.wrap(infQuatern).order(ByteOrder.LITTLE_ENDIAN);
+        b.putShort(254, (short) 0).putFloat(268, Float.POSITIVE_INFINITY);
+        assertTrue(fails(infQuatern, "qoffset.nii").contains("orientation"));
+        byte[] nanOffset = good.clone();
+        ByteBuffer.wrap(nanOffset).order(ByteOrder.LITTLE_ENDIAN).putFloat(108, Float.NaN);
+        assertTrue(fails(nanOffset, "voxoffset.nii").contains("vox_offset NaN"));
+    }
+
+    @Test
     void badDims() throws Exception {
         assertTrue(fails(patched(42, (short) -5), "neg.nii").contains("dim[1] = -5"));
         assertTrue(fails(patched(42, (short) 0), "zero.nii").contains("dim[1] = 0"));

@@ -108,4 +108,12 @@ class ResamplerTest {
         }
         return sb.append("]").toString();
     }
+
+    @Test
+    void aTargetSpacingThatWouldMakeTheVolumeTooLargeIsBadInputNotACrash() {
+        org.e2enet.core.io.BadInputException e = org.junit.jupiter.api.Assertions.assertThrows(org.e2enet.core.io.BadInputException.class,
+                () -> Resampler.newShape(new Shape3(40, 80, 80), new Spacing3(2, 0.8, 0.8), new Spacing3(0.001, 0.001, 0.001)));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("coarser target spacing"), e.getMessage());
+        assertEquals(new Shape3(80, 64, 64), Resampler.newShape(new Shape3(40, 80, 80), new Spacing3(2, 0.8, 0.8), new Spacing3(1, 1, 1)));
+    }
 }
