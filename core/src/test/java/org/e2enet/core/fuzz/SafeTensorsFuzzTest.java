@@ -5,13 +5,22 @@ import org.e2enet.core.safetensors.SafeTensors;
 
 /** Fuzzes the safetensors reader (header length, JSON header, dtypes, offsets, byte counts). */
 public class SafeTensorsFuzzTest {
-    /** The entry point of a long run with Jazzer's own command line (see the README). */
-    public static void fuzzerTestOneInput(byte[] input) throws Exception {
-        FuzzProperty.check(input, "fuzz.safetensors", SafeTensors::read);
+    /**
+     * The target on its own, for long runs with Jazzer's command line ({@code bin/e2enet-fuzz}): a class without
+     * {@code @FuzzTest}, so libFuzzer's own limits ({@code -runs}) apply.
+     */
+    public static final class Target {
+        private Target() {
+        }
+
+        /** One input. */
+        public static void fuzzerTestOneInput(byte[] input) throws Exception {
+            FuzzProperty.check(input, "fuzz.safetensors", SafeTensors::read);
+        }
     }
 
     @FuzzTest(maxDuration = "10s")
     void anyBytesReadOrFailAsBadInput(byte[] input) throws Exception {
-        fuzzerTestOneInput(input);
+        Target.fuzzerTestOneInput(input);
     }
 }
