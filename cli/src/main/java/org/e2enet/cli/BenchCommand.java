@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.e2enet.core.volume.Shape3;
 import org.e2enet.runtime.BenchResult;
 import org.e2enet.runtime.Benchmark;
+import org.e2enet.runtime.OperatorProfile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Option;
                 + "after 2 warm-ups, ratio to the first model), whole-volume voxels/s and the process's peak memory.",
         footer = {"", "Examples:",
             "  e2enet bench --onnx models/dense.onnx --onnx models/pruned.onnx --runs 20",
-            "  e2enet bench --onnx models/tiny.onnx --volume 64 160 160 --threads 2 --json"})
+            "  e2enet bench --onnx models/tiny.onnx --volume 64 160 160 --threads 2 --json",
+            "  e2enet bench --onnx models/dense.onnx --onnx models/pruned.onnx --profile --threads 2"})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--onnx", required = true, description = "Model(s) to measure; ratios are against the first.")
     List<Path> models;
@@ -32,6 +34,13 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--volume", arity = "3", paramLabel = "N", description = "Whole-volume size D H W for the throughput figure.")
     int[] volume;
 
+    @Option(names = "--profile", description = "Also profile each model with ONNX Runtime's session profiler: milliseconds per "
+            + "tile by operator type and by exported layer (ort-* backends).")
+    boolean profile;
+
+    @Option(names = "--top", defaultValue = "12", description = "With --profile: how many layers to list. Default: ${DEFAULT-VALUE}.")
+    int top;
+
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
@@ -44,18 +53,38 @@ final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--runs must be >= 1");
         }
         List<BenchResult> results = Benchmark.run(models, backend.backend, backend.options(1), runs, volume == null ? null : Shape3.of(volume));
+        List<OperatorProfile> profiles = new java.util.ArrayList<>();
+        if (profile) {
+            for (Path m : models) {
+                profiles.add(OperatorProfile.measure(m, backend.backend, backend.options(1), runs));
+            }
+        }
         PrintWriter o = cmd.commandLine().getOut();
         if (json) {
-            o.println(Json.write(results));
+            o.println(Json.write(profile ? java.util.Map.of("results", results, "profiles", profiles) : results));
         } else {
             o.printf(Locale.ROOT, "%-40s %-8s %10s %10s %10s %8s %14s %10s%n", "model", "backend", "tile ms", "p10", "p90", "ratio",
                     "volume vox/s", "peak MiB");
             for (BenchResult r : results) {
-                o.printf(Locale.ROOT, "%-40s %-8s %10.2f %10.2f %10.2f %8.3f %14.4g %10d%n", r.model(), r.backend(), r.tileMedianMs(),
-                        r.tileP10Ms(), r.tileP90Ms(), r.ratioToFirst(), r.volumeVoxelsPerSecond(), r.peakRssMiB());
+                String volume = r.volumeVoxelsPerSecond() == null ? "not measured" : String.format(Locale.ROOT, "%.4g", r.volumeVoxelsPerSecond());
+                o.printf(Locale.ROOT, "%-40s %-8s %10.2f %10.2f %10.2f %8.3f %14s %10d%n", r.model(), r.backend(), r.tileMedianMs(),
+                        r.tileP10Ms(), r.tileP90Ms(), r.ratioToFirst(), volume, r.peakRssMiB());
             }
+        }
+        if (!json) {
+            profiles.forEach(p -> printProfile(o, p));
         }
         o.flush();
         return 0;
+    }
+
+    private void printProfile(PrintWriter o, OperatorProfile p) {
+        o.printf(Locale.ROOT, "%nprofile of %s: %.2f ms of node time per tile (%d runs)%n", p.model(), p.nodeMsPerTile(), p.runs());
+        o.printf(Locale.ROOT, "  %-26s %10s %7s %6s%n", "operator", "ms/tile", "share", "nodes");
+        p.msPerOperator().forEach((op, ms) -> o.printf(Locale.ROOT, "  %-26s %10.3f %6.1f%% %6d%n", op, ms, 100 * ms / p.nodeMsPerTile(),
+                p.nodesPerOperator().getOrDefault(op, 0)));
+        o.printf(Locale.ROOT, "  %-36s %10s %7s%n", "layer (top " + top + ")", "ms/tile", "share");
+        p.msPerLayer().entrySet().stream().limit(top).forEach(e -> o.printf(Locale.ROOT, "  %-36s %10.3f %6.1f%%%n", e.getKey(), e.getValue(),
+                100 * e.getValue() / p.nodeMsPerTile()));
     }
 }

@@ -194,6 +194,11 @@ class CommandLineTest {
         JsonNode figures = new ObjectMapper().readTree(bench.out());
         assertEquals(2, figures.size());
         assertTrue(figures.get(0).get("tileMedianMs").asDouble() > 0 && figures.get(1).get("volumeVoxelsPerSecond").asDouble() > 0);
+        Result tileOnly = run("bench", "--onnx", onnx.toString(), "--runs", "2", "--threads", "1", "--profile");
+        assertEquals(0, tileOnly.code(), tileOnly.err());
+        assertTrue(tileOnly.out().contains("not measured") && !tileOnly.out().contains("NaN"), tileOnly.out());
+        assertTrue(tileOnly.out().contains("Conv") && tileOnly.out().contains("conv_blocks_context.0.blocks.0"),
+                "the profile names operators and exported layers: " + tileOnly.out());
         Result notOurs = run("info", Files.writeString(dir.resolve("x.onnx"), "garbage").toString());
         assertEquals(2, notOurs.code());
         assertTrue(notOurs.err().contains("x.onnx"), notOurs.err());

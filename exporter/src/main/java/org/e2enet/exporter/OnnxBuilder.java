@@ -18,6 +18,7 @@ public final class OnnxBuilder {
     private final OnnxMl.GraphProto.Builder graph = OnnxMl.GraphProto.newBuilder();
     private int counter;
     private long storedParameters;
+    private String scope = "";
 
     /** @param name the graph's name */
     public OnnxBuilder(String name) {
@@ -52,10 +53,21 @@ public final class OnnxBuilder {
         return name;
     }
 
+    /**
+     * Names the nodes added from now on {@code {layer}/{op}_{n}_node}, so that a profile of the graph adds up per
+     * exported layer; the empty string names them {@code {op}_{n}_node}. Returns the previous scope.
+     */
+    public String scope(String layer) {
+        String previous = scope;
+        scope = layer;
+        return previous;
+    }
+
     /** Adds a node with one output; returns the output's name. */
     public String node(String op, String[] inputs, Map<String, Object> attributes) {
         String out = fresh(op.toLowerCase(java.util.Locale.ROOT));
-        OnnxMl.NodeProto.Builder n = OnnxMl.NodeProto.newBuilder().setOpType(op).setName(out + "_node").addOutput(out);
+        String name = (scope.isEmpty() ? "" : scope + "/") + out + "_node";
+        OnnxMl.NodeProto.Builder n = OnnxMl.NodeProto.newBuilder().setOpType(op).setName(name).addOutput(out);
         for (String in : inputs) {
             n.addInput(in);
         }

@@ -97,6 +97,7 @@ public final class OnnxExporter {
 
         @Override
         public String head(Layer head, String x) {
+            g.scope(head.prefix());
             float[] w = weight(head);
             String wn = g.floats(head.weightName(), w, head.weightShape());
             layers.add(new LayerExport(head.weightName(), "head", Lowering.DENSE, "not masked", Map.of(), head.inChannels(),
@@ -122,6 +123,7 @@ public final class OnnxExporter {
     }
 
     private String unit(Layer l, String x) {
+        g.scope(l.prefix());
         String conv;
         if (!l.masked()) {
             conv = plainConv(l, depthShift(x, fullChunks(l.inChannels())));
@@ -139,6 +141,7 @@ public final class OnnxExporter {
      */
     private String fusionNode(Topology.Fusion node, String same, String below, String above) {
         Layer l = node.conv();
+        g.scope(l.prefix());
         Choice c = choose(l);
         int[] widths = node.partWidths();
         int[][] keep = new int[widths.length][];
@@ -376,6 +379,15 @@ public final class OnnxExporter {
      * the input channels some active kernel of those outputs uses (Gather). Null when no output is kept.
      */
     private String transposedConv(Layer l, String x, int[] keepOutputs) {
+        String outer = g.scope(l.prefix());
+        try {
+            return transposedConvInScope(l, x, keepOutputs);
+        } finally {
+            g.scope(outer);
+        }
+    }
+
+    private String transposedConvInScope(Layer l, String x, int[] keepOutputs) {
         String weightName = l.weightName();
         if (keepOutputs.length == 0) {
             layers.add(new LayerExport(weightName, "tconv", Lowering.NOT_COMPUTED, "no output channel is read by its fusion conv: not computed",

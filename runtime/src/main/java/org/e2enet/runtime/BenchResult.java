@@ -9,10 +9,11 @@ package org.e2enet.runtime;
  * @param tileP10Ms 10th percentile
  * @param tileP90Ms 90th percentile
  * @param ratioToFirst median latency relative to the first model benchmarked
- * @param volumeVoxelsPerSecond whole-volume throughput (read excluded), or NaN when the model has no plans
- * @param volumeSeconds whole-volume time
+ * @param volumeVoxelsPerSecond whole-volume throughput (read excluded), or null when not measured (no volume asked
+ *     for, or a model without plans)
+ * @param volumeSeconds whole-volume time, or null when not measured
  * @param peakRssMiB the process's peak resident memory so far (Linux), or -1
  */
 public record BenchResult(String model, String backend, double tileMedianMs, double tileP10Ms, double tileP90Ms, double ratioToFirst,
-                          double volumeVoxelsPerSecond, double volumeSeconds, long peakRssMiB) {
+                          Double volumeVoxelsPerSecond, Double volumeSeconds, long peakRssMiB) {
 }

@@ -46,8 +46,8 @@ public final class Benchmark {
                 Arrays.sort(ms);
                 double median = ms[runs / 2];
                 first = Double.isNaN(first) ? median : first;
-                double vps = Double.NaN;
-                double seconds = Double.NaN;
+                Double vps = null;
+                Double seconds = null;
                 if (volume != null && model.plans() != null) {
                     Volume v = syntheticCt(volume, model.plans().target(), model.spec().inputChannels());
                     Segmenter s = new Segmenter(model, SegmenterOptions.defaults());

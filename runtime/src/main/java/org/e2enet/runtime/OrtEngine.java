@@ -27,14 +27,25 @@ final class OrtEngine implements TileEngine {
 
     /** A session for {@code file} on one of the {@code ort-*} backends. */
     static OrtEngine open(Path file, Backend backend, BackendOptions options) {
+        return new OrtEngine(session(file, backend, options, null));
+    }
+
+    /**
+     * A session with the project's settings (intra-op threads, one inter-op thread, spinning off, all graph
+     * optimisations, the backend's providers); with {@code profilePrefix} ONNX Runtime also profiles every node.
+     */
+    static OrtSession session(Path file, Backend backend, BackendOptions options, Path profilePrefix) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
             o.setIntraOpNumThreads(options.threads());
             o.setInterOpNumThreads(1);
             o.addConfigEntry("session.intra_op.allow_spinning", "0");
             o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            if (profilePrefix != null) {
+                o.enableProfiling(profilePrefix.toString());
+            }
             addProviders(o, backend, options);
-            return new OrtEngine(env.createSession(file.toString(), o));
+            return env.createSession(file.toString(), o);
         } catch (OrtException e) {
             throw BadInputException.of(file, "ONNX Runtime cannot load it (" + firstLine(e.getMessage()) + ")", e);
         }
@@ -81,6 +92,11 @@ final class OrtEngine implements TileEngine {
 
     @Override
     public float[] run(float[] input, long[] shape) {
+        return run(session, input, shape);
+    }
+
+    /** Head-0 logits of one input through {@code session}. */
+    static float[] run(OrtSession session, float[] input, long[] shape) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), shape);
              OrtSession.Result r = session.run(Map.of(OnnxContract.INPUT, t))) {
