@@ -57,13 +57,24 @@ class ParityCheckTest {
         GoldenFixtures.of(golden, java.util.Map.of()).toTensors().write(bundleDir.resolve(ModelBundle.GOLDEN));
     }
 
-    @Test
-    void passesOnAFreshExportAndFailsWhenOneWeightChanges() throws Exception {
-        ModelSpec spec = RuntimeFixtures.spec(new int[] {16, 32, 32}, 3);
-        Path bundleDir = RandomBundles.write(spec, RuntimeFixtures.plans(3), dir, 5);
+    /** A random bundle of the test spec with golden fixtures. */
+    private Path bundleWithGolden(long seed) throws Exception {
+        Path bundleDir = RandomBundles.write(RuntimeFixtures.spec(new int[] {16, 32, 32}, 3), RuntimeFixtures.plans(3), dir, seed);
         addGolden(bundleDir);
+        return bundleDir;
+    }
+
+    /** The pruned export of {@code bundleDir} as m.onnx, with its report beside it. */
+    private Path exportPruned(Path bundleDir) throws Exception {
         Path onnx = dir.resolve("m.onnx");
         ModelExport.run(bundleDir, onnx, ExportOptions.PRUNED, ExportReport.besideModel(onnx));
+        return onnx;
+    }
+
+    @Test
+    void passesOnAFreshExportAndFailsWhenOneWeightChanges() throws Exception {
+        Path bundleDir = bundleWithGolden(5);
+        Path onnx = exportPruned(bundleDir);
         ModelBundle bundle = ModelBundle.read(bundleDir);
         try (OnnxModel model = OnnxModel.open(onnx, Backend.ORT_CPU, 2)) {
             ParityReport r = ParityCheck.run(bundle, onnx, model);
@@ -100,11 +111,8 @@ class ParityCheckTest {
 
     @Test
     void aFlippedBitInAnyInitializerOrAChangedBundleTensorFailsTheIdentityCheckNamingIt() throws Exception {
-        ModelSpec spec = RuntimeFixtures.spec(new int[] {16, 32, 32}, 3);
-        Path bundleDir = RandomBundles.write(spec, RuntimeFixtures.plans(3), dir, 8);
-        addGolden(bundleDir);
-        Path onnx = dir.resolve("m.onnx");
-        ModelExport.run(bundleDir, onnx, ExportOptions.PRUNED, ExportReport.besideModel(onnx));
+        Path bundleDir = bundleWithGolden(8);
+        Path onnx = exportPruned(bundleDir);
         ModelBundle bundle = ModelBundle.read(bundleDir);
         E2eNetOnnx exported = E2eNetOnnx.read(onnx);
         assertTrue(WeightIdentity.check(exported, bundle).passed(), WeightIdentity.check(exported, bundle).failures().toString());
