@@ -194,6 +194,13 @@ class CommandLineTest {
         JsonNode figures = new ObjectMapper().readTree(bench.out());
         assertEquals(2, figures.size());
         assertTrue(figures.get(0).get("tileMedianMs").asDouble() > 0 && figures.get(1).get("volumeVoxelsPerSecond").asDouble() > 0);
+        JsonNode stages = figures.get(0).get("volumeStages");
+        assertTrue(stages.get("networkMs").asDouble() > 0 && stages.get("preprocessMs").asDouble() > 0 && stages.get("tiles").asInt() > 1,
+                stages.toString());
+        Result scanner = run("bench", "--onnx", onnx.toString(), "--runs", "2", "--threads", "1", "--volume", "20", "60", "60",
+                "--volume-spacing", "3", "0.8", "0.8");
+        assertEquals(0, scanner.code(), scanner.err());
+        assertTrue(scanner.out().contains("resample back") && scanner.out().contains("outside the network"), scanner.out());
         Result tileOnly = run("bench", "--onnx", onnx.toString(), "--runs", "2", "--threads", "1", "--profile");
         assertEquals(0, tileOnly.code(), tileOnly.err());
         assertTrue(tileOnly.out().contains("not measured") && !tileOnly.out().contains("NaN"), tileOnly.out());

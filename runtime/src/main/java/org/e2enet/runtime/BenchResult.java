@@ -12,8 +12,9 @@ package org.e2enet.runtime;
  * @param volumeVoxelsPerSecond whole-volume throughput (read excluded), or null when not measured (no volume asked
  *     for, or a model without plans)
  * @param volumeSeconds whole-volume time, or null when not measured
+ * @param volumeStages the whole volume's seconds per stage (read, preprocess, network, resample back, write), or null
  * @param peakRssMiB the process's peak resident memory so far (Linux), or -1
  */
 public record BenchResult(String model, String backend, double tileMedianMs, double tileP10Ms, double tileP90Ms, double ratioToFirst,
-                          Double volumeVoxelsPerSecond, Double volumeSeconds, long peakRssMiB) {
+                          Double volumeVoxelsPerSecond, Double volumeSeconds, CasePrediction.Timing volumeStages, long peakRssMiB) {
 }

@@ -1,12 +1,16 @@
 package org.e2enet.runtime;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import org.e2enet.core.dataset.CaseNaming;
+import org.e2enet.core.io.AtomicFiles;
+import org.e2enet.core.nifti.NiftiWriter;
 import org.e2enet.core.volume.Geometry;
 import org.e2enet.core.volume.Shape3;
 import org.e2enet.core.volume.Spacing3;
@@ -24,6 +28,17 @@ public final class Benchmark {
      * @param volume whole-volume size (d, h, w) at the model's target spacing, or null to skip
      */
     public static List<BenchResult> run(List<Path> models, Backend backend, BackendOptions options, int runs, Shape3 volume) {
+        return run(models, backend, options, runs, volume, null);
+    }
+
+    /**
+     * @param backend the backend ({@link Backend#AUTO} included)
+     * @param volume whole-volume size (d, h, w), or null to skip
+     * @param volumeSpacing its spacing in mm (d, h, w), or null for the model's target spacing; a CT-sized case at
+     *     its scanner spacing is written to a NIfTI file and predicted as {@code e2enet predict} would, stage by stage
+     */
+    public static List<BenchResult> run(List<Path> models, Backend backend, BackendOptions options, int runs, Shape3 volume,
+                                        Spacing3 volumeSpacing) {
         List<BenchResult> out = new ArrayList<>();
         double first = Double.NaN;
         for (Path file : models) {
@@ -46,24 +61,43 @@ public final class Benchmark {
                 Arrays.sort(ms);
                 double median = ms[runs / 2];
                 first = Double.isNaN(first) ? median : first;
-                Double vps = null;
-                Double seconds = null;
+                CasePrediction.Timing stages = null;
                 if (volume != null && model.plans() != null) {
-                    Volume v = syntheticCt(volume, model.plans().target(), model.spec().inputChannels());
-                    Segmenter s = new Segmenter(model, SegmenterOptions.defaults());
-                    long t0 = System.nanoTime();
-                    s.segment("bench", List.of(v));
-                    seconds = (System.nanoTime() - t0) / 1e9;
-                    vps = volume.voxels() / seconds;
+                    stages = wholeVolume(model, volume, volumeSpacing != null ? volumeSpacing : model.plans().target());
                 }
+                Double seconds = stages == null ? null : stages.totalMs() / 1e3;
+                Double vps = stages == null ? null : volume.voxels() / seconds;
                 out.add(new BenchResult(file.toString(), model.backend().label(), median, ms[runs / 10], ms[Math.min(runs - 1, runs * 9 / 10)],
-                        median / first, vps, seconds, peakRssMiB()));
+                        median / first, vps, seconds, stages, peakRssMiB()));
             }
         }
         return out;
     }
 
-    private static Volume syntheticCt(Shape3 shape, Spacing3 spacing, int channels) {
+    /** One synthetic CT through the whole predict path (write it, read, preprocess, network, resample back, write). */
+    private static CasePrediction.Timing wholeVolume(OnnxModel model, Shape3 shape, Spacing3 spacing) {
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("e2enet-bench");
+            Path in = Files.createDirectories(dir.resolve("in"));
+            Volume ct = syntheticCt(shape, spacing);
+            for (int c = 0; c < model.spec().inputChannels(); c++) {
+                NiftiWriter.standard().write(ct, in.resolve(CaseNaming.channelFile("bench", c, ".nii.gz")));
+            }
+            Path outDir = dir.resolve("out");
+            CasePrediction.prepareOutput(outDir);
+            Segmenter s = new Segmenter(model, SegmenterOptions.defaults());
+            return CasePrediction.run(s, CaseFiles.find(in, model.spec().inputChannels()).get(0), outDir, false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the benchmark volume", e);
+        } finally {
+            if (dir != null) {
+                AtomicFiles.deleteQuietly(dir);
+            }
+        }
+    }
+
+    private static Volume syntheticCt(Shape3 shape, Spacing3 spacing) {
         VoxelData d = VoxelData.allocate(VoxelType.INT16, shape.voxelsInt());
         Random r = new Random(2);
         for (int i = 0; i < d.length(); i++) {
