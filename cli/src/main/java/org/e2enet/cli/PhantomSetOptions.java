@@ -1,6 +1,5 @@
 package org.e2enet.cli;
 
-import java.util.Arrays;
 import org.e2enet.core.volume.Shape3;
 import picocli.CommandLine.Option;
 
@@ -30,10 +29,5 @@ final class PhantomSetOptions {
             throw new IllegalArgumentException("--cases must be >= 1 and --test-cases >= 0");
         }
         return Shape3.of(shape);
-    }
-
-    @Override
-    public String toString() {
-        return cases + " + " + testCases + " cases of " + Arrays.toString(shape);
     }
 }

@@ -102,7 +102,8 @@ public final class OnnxExporter {
             String wn = g.floats(head.weightName(), w, head.weightShape());
             layers.add(new LayerExport(head.weightName(), "head", Lowering.DENSE, "not masked", Map.of(), head.inChannels(),
                     head.outChannels(), w.length, flops(head, w.length)));
-            return g.node("Conv", new String[] {x, wn}, Map.of("kernel_shape", new long[] {1, 1, 1}));
+            int[] k = head.kernel();
+            return g.node("Conv", new String[] {x, wn}, Map.of("kernel_shape", new long[] {k[0], k[1], k[2]}));
         }
     }
 

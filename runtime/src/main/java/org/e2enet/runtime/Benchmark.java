@@ -11,6 +11,7 @@ import java.util.Random;
 import org.e2enet.core.dataset.CaseNaming;
 import org.e2enet.core.io.AtomicFiles;
 import org.e2enet.core.nifti.NiftiWriter;
+import org.e2enet.core.spec.ModelSpec;
 import org.e2enet.core.volume.Geometry;
 import org.e2enet.core.volume.Shape3;
 import org.e2enet.core.volume.Spacing3;
@@ -22,6 +23,9 @@ import org.e2enet.core.volume.VoxelType;
 public final class Benchmark {
     private Benchmark() {
     }
+
+    /** Untimed runs before the timed ones (first runs allocate and tune). */
+    static final int WARMUPS = 2;
 
     /**
      * @param backend the backend ({@link Backend#AUTO} included)
@@ -43,15 +47,10 @@ public final class Benchmark {
         double first = Double.NaN;
         for (Path file : models) {
             try (OnnxModel model = OnnxModel.open(file, backend, options)) {
-                int[] p = model.spec().patchSize();
-                long[] shape = {1, model.spec().inputChannels(), p[0], p[1], p[2]};
-                float[] x = new float[(int) Arrays.stream(shape).reduce(1, (a, b) -> a * b)];
-                Random r = new Random(1);
-                for (int i = 0; i < x.length; i++) {
-                    x[i] = (float) r.nextGaussian();
-                }
+                long[] shape = tileShape(model.spec());
+                float[] x = randomTile(shape);
                 double[] ms = new double[runs];
-                for (int i = -2; i < runs; i++) {
+                for (int i = -WARMUPS; i < runs; i++) {
                     long t0 = System.nanoTime();
                     model.run(x, shape);
                     if (i >= 0) {
@@ -72,6 +71,22 @@ public final class Benchmark {
             }
         }
         return out;
+    }
+
+    /** The shape of one patch-sized tile of {@code spec}'s input, batch 1. */
+    static long[] tileShape(ModelSpec spec) {
+        int[] p = spec.patchSize();
+        return new long[] {1, spec.inputChannels(), p[0], p[1], p[2]};
+    }
+
+    /** A tile of standard-normal values (seed 1, so every benchmark feeds the same input). */
+    static float[] randomTile(long[] shape) {
+        float[] x = new float[(int) Arrays.stream(shape).reduce(1, (a, b) -> a * b)];
+        Random r = new Random(1);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
+        return x;
     }
 
     /** One synthetic CT through the whole predict path (write it, read, preprocess, network, resample back, write). */

@@ -13,7 +13,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import org.e2enet.core.io.AtomicFiles;
 import org.e2enet.core.io.BadInputException;
@@ -33,7 +32,6 @@ import org.e2enet.core.onnx.E2eNetOnnx;
  */
 public record OperatorProfile(String model, int runs, double nodeMsPerTile, Map<String, Double> msPerOperator,
                               Map<String, Integer> nodesPerOperator, Map<String, Double> msPerLayer) {
-    private static final int WARMUPS = 2;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Profiles {@code runs} tiles of random input through {@code model} on an ONNX Runtime backend. */
@@ -41,14 +39,8 @@ public record OperatorProfile(String model, int runs, double nodeMsPerTile, Map<
         if (backend == Backend.TENSORRT || backend == Backend.AUTO) {
             throw new BadInputException("--profile uses ONNX Runtime's profiler: choose an ort-* backend, not " + backend.label());
         }
-        E2eNetOnnx onnx = E2eNetOnnx.read(model);
-        int[] p = onnx.spec().patchSize();
-        long[] shape = {1, onnx.spec().inputChannels(), p[0], p[1], p[2]};
-        float[] x = new float[(int) (shape[1] * shape[2] * shape[3] * shape[4])];
-        Random r = new Random(1);
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) r.nextGaussian();
-        }
+        long[] shape = Benchmark.tileShape(E2eNetOnnx.read(model).spec());
+        float[] x = Benchmark.randomTile(shape);
         Path dir;
         try {
             dir = Files.createTempDirectory("e2enet-profile");
@@ -58,7 +50,7 @@ public record OperatorProfile(String model, int runs, double nodeMsPerTile, Map<
         try {
             String file;
             try (OrtSession session = OrtEngine.session(model, backend, options, dir.resolve("ort"))) {
-                for (int i = 0; i < WARMUPS + runs; i++) {
+                for (int i = 0; i < Benchmark.WARMUPS + runs; i++) {
                     OrtEngine.run(session, x, shape);
                 }
                 file = session.endProfiling();
@@ -82,8 +74,8 @@ public record OperatorProfile(String model, int runs, double nodeMsPerTile, Map<
             }
         }
         runSpans.sort(Comparator.comparingLong(s -> s[0]));
-        long from = runSpans.size() > WARMUPS ? runSpans.get(WARMUPS)[0] : Long.MIN_VALUE;
-        int counted = Math.max(1, runSpans.size() > WARMUPS ? runSpans.size() - WARMUPS : runs);
+        long from = runSpans.size() > Benchmark.WARMUPS ? runSpans.get(Benchmark.WARMUPS)[0] : Long.MIN_VALUE;
+        int counted = Math.max(1, runSpans.size() > Benchmark.WARMUPS ? runSpans.size() - Benchmark.WARMUPS : runs);
         Map<String, Double> byOp = new TreeMap<>();
         Map<String, Integer> nodes = new TreeMap<>();
         Map<String, Double> byLayer = new TreeMap<>();

@@ -11,8 +11,6 @@ import org.e2enet.core.bundle.ModelBundle;
 import org.e2enet.core.io.BadInputException;
 import org.e2enet.core.onnx.E2eNetOnnx;
 import org.e2enet.core.onnx.ExportReport;
-import org.e2enet.core.onnx.OnnxContract;
-import org.e2enet.core.onnx.WeightDigests;
 import org.e2enet.core.onnx.WeightIdentity;
 import org.e2enet.core.spec.ModelSpec;
 
@@ -38,7 +36,8 @@ public final class ParityCheck {
         }
         E2eNetOnnx onnx = E2eNetOnnx.read(onnxFile);
         Optional<ExportReport> report = ExportReport.findBeside(onnxFile);
-        WeightIdentity identity = identity(onnx, bundle, report);
+        WeightIdentity identity = WeightIdentity.check(onnx, bundle, report.isPresent() ? ExportReport.besideModel(onnxFile).getFileName()
+                .toString() : null, report.map(ExportReport::digests).orElse(null));
         int k = spec.numClasses();
         double maxDiff = 0;
         double sumDiff = 0;
@@ -86,18 +85,6 @@ public final class ParityCheck {
                 : "not run: no export report " + ExportReport.besideModel(onnxFile).getFileName() + " beside the model";
         return new ParityReport(failures.isEmpty(), identity, patches.size(), maxDiff, mean, scale, labels.agreement(), labels.dice(),
                 graph, expected, flopsCheck, failures);
-    }
-
-    /** The digest check; the export report, when beside the model, must carry the same digests as the model. */
-    private static WeightIdentity identity(E2eNetOnnx onnx, ModelBundle bundle, Optional<ExportReport> report) {
-        WeightIdentity id = WeightIdentity.check(onnx, bundle);
-        String meta = onnx.metadata().get(OnnxContract.DIGESTS);
-        if (report.isPresent() && meta != null && !WeightDigests.fromJson(meta, onnx.file().toString()).equals(report.get().digests())) {
-            List<String> f = new ArrayList<>(id.failures());
-            f.add("the export report " + ExportReport.besideModel(onnx.file()).getFileName() + " records other digests than the model");
-            return new WeightIdentity(id.tensors(), id.bundleTensors(), f);
-        }
-        return id;
     }
 
     private static int argmax(float[] a, int v, int vox, int classes) {

@@ -69,10 +69,8 @@ public final class Segmenter implements AutoCloseable {
             if (!v.shape().equals(channels.get(0).shape())) {
                 throw new BadInputException(id + ": channel " + c + " has shape " + v.shape() + ", channel 0 has " + channels.get(0).shape());
             }
-            for (int i = 0; i < v.shape().voxelsInt(); i++) {
-                if (!Double.isFinite(v.value(0, i))) {
-                    throw new BadInputException(id + ": channel " + c + " holds NaN or infinite values");
-                }
+            if (v.firstNonFinite(0) >= 0) {
+                throw new BadInputException(id + ": channel " + c + " holds NaN or infinite values");
             }
         }
         long t0 = System.nanoTime();

@@ -61,11 +61,6 @@ public record GoldenFixtures(List<Patch> patches, Map<String, CaseLabels> segmen
         return new Patch(Tensor.ofFloats("input", inputShape, input), Tensor.ofFloats("logits", logitsShape, logits));
     }
 
-    /** Whether there is nothing to compare with. */
-    public boolean isEmpty() {
-        return patches.isEmpty() && segmentations.isEmpty();
-    }
-
     /** As the tensors of {@code golden.safetensors}. */
     public SafeTensors toTensors() {
         List<Tensor> out = new ArrayList<>();

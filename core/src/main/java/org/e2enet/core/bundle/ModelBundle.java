@@ -18,6 +18,7 @@ import org.e2enet.core.safetensors.DType;
 import org.e2enet.core.safetensors.SafeTensors;
 import org.e2enet.core.safetensors.Tensor;
 import org.e2enet.core.spec.Layer;
+import org.e2enet.core.spec.LayerTable;
 import org.e2enet.core.spec.ModelSpec;
 
 /**
@@ -120,7 +121,9 @@ public record ModelBundle(Path dir, BundleManifest manifest, SafeTensors weights
 
     /** As {@link #validate(Path, ModelSpec, SafeTensors, SafeTensors)}, naming {@code wf} and {@code mf} in errors. */
     static void validate(Path wf, Path mf, ModelSpec spec, SafeTensors weights, SafeTensors masks) {
-        for (Map.Entry<String, long[]> e : spec.layers().tensorShapes().entrySet()) {
+        LayerTable layers = spec.layers();
+        Map<String, long[]> shapes = layers.tensorShapes();
+        for (Map.Entry<String, long[]> e : shapes.entrySet()) {
             Tensor t = weights.require(e.getKey(), wf);
             if (t.dtype() != DType.F32) {
                 throw BadInputException.of(wf, "tensor '" + e.getKey() + "' is " + t.dtype() + ", expected F32");
@@ -132,13 +135,13 @@ public record ModelBundle(Path dir, BundleManifest manifest, SafeTensors weights
             refuseNonFinite(wf, t);
         }
         for (String name : weights.tensors().keySet()) {
-            if (!spec.layers().tensorShapes().containsKey(name)) {
+            if (!shapes.containsKey(name)) {
                 throw BadInputException.of(wf, "unexpected tensor '" + name + "' (not part of this spec)");
             }
         }
         for (Tensor m : masks.tensors().values()) {
             String weight = m.name().endsWith(".mask") ? m.name().substring(0, m.name().length() - 5) : m.name();
-            Layer layer = spec.layers().byWeightName(weight).orElseThrow(() ->
+            Layer layer = layers.byWeightName(weight).orElseThrow(() ->
                     BadInputException.of(mf, "mask '" + m.name() + "' belongs to no weight of this spec"));
             if (!layer.masked()) {
                 throw BadInputException.of(mf, "mask '" + m.name() + "' is on a layer DSFF does not mask");

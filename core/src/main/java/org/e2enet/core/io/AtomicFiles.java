@@ -102,10 +102,9 @@ public final class AtomicFiles {
         java.util.regex.Pattern stale = java.util.regex.Pattern.compile("\\." + java.util.regex.Pattern.quote(name)
                 + "\\.(old\\.)?\\d+(\\.tmp)?");
         boolean targetExists = Files.exists(target);
-        try (DirectoryStream<Path> siblings = Files.newDirectoryStream(parent, p -> p.getFileName().toString().startsWith("." + name + "."))) {
+        try (DirectoryStream<Path> siblings = Files.newDirectoryStream(parent, p -> stale.matcher(p.getFileName().toString()).matches())) {
             for (Path p : siblings) {
-                String n = p.getFileName().toString();
-                if (stale.matcher(n).matches() && (targetExists || !n.startsWith("." + name + ".old."))) {
+                if (targetExists || !p.getFileName().toString().startsWith("." + name + ".old.")) {
                     deleteRecursively(p);
                 }
             }

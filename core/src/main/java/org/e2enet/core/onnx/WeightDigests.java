@@ -38,7 +38,7 @@ public record WeightDigests(List<Entry> initializers) {
      * One initializer.
      *
      * @param initializer its name in the graph
-     * @param sha256 SHA-256 of the initializer without its name ({@link #bytesOf}: data type, dims, data)
+     * @param sha256 SHA-256 of the initializer without its name ({@link #digestOf}: data type, dims, data)
      * @param sources the bundle tensors it was derived from (after the exporter's masking and pruning)
      */
     public record Entry(String initializer, String sha256, List<Source> sources) {
@@ -57,15 +57,14 @@ public record WeightDigests(List<Entry> initializers) {
     public static WeightDigests of(OnnxMl.ModelProto model, Function<String, List<Source>> sourcesOf) {
         List<Entry> out = new ArrayList<>();
         for (OnnxMl.TensorProto t : model.getGraph().getInitializerList()) {
-            out.add(new Entry(t.getName(), Sha256.of(bytesOf(t)), sourcesOf.apply(t.getName())));
+            out.add(new Entry(t.getName(), digestOf(t), sourcesOf.apply(t.getName())));
         }
         return new WeightDigests(out);
     }
 
-    /** The bytes an initializer's digest covers: the tensor proto without its name and doc string (data type, dims, data). */
-    public static byte[] bytesOf(OnnxMl.TensorProto t) {
-        OnnxMl.TensorProto.Builder b = t.toBuilder().clearName().clearDocString();
-        return b.build().toByteArray();
+    /** An initializer's digest: SHA-256 of the tensor proto without its name and doc string (data type, dims, data). */
+    public static String digestOf(OnnxMl.TensorProto t) {
+        return Sha256.of(t.toBuilder().clearName().clearDocString().build().toByteArray());
     }
 
     /** As JSON (the metadata's value). */

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.e2enet.core.bundle.ModelBundle;
-import org.e2enet.core.io.Sha256;
 import org.e2enet.core.safetensors.Tensor;
 
 /**
@@ -31,6 +30,14 @@ public record WeightIdentity(int tensors, int bundleTensors, List<String> failur
 
     /** Checks {@code onnx} against the digests it carries and against {@code bundle}. */
     public static WeightIdentity check(E2eNetOnnx onnx, ModelBundle bundle) {
+        return check(onnx, bundle, null, null);
+    }
+
+    /**
+     * As {@link #check(E2eNetOnnx, ModelBundle)}; when the export report {@code reportName} is beside the model,
+     * its {@code reportDigests} must also equal the ones the model carries.
+     */
+    public static WeightIdentity check(E2eNetOnnx onnx, ModelBundle bundle, String reportName, WeightDigests reportDigests) {
         String json = onnx.metadata().get(OnnxContract.DIGESTS);
         if (json == null) {
             return new WeightIdentity(0, 0, List.of("the model carries no weight digests (" + OnnxContract.DIGESTS
@@ -42,12 +49,15 @@ public record WeightIdentity(int tensors, int bundleTensors, List<String> failur
             present.put(t.getName(), t);
         }
         List<String> failures = new ArrayList<>();
+        if (reportName != null && !recorded.equals(reportDigests)) {
+            failures.add("the export report " + reportName + " records other digests than the model");
+        }
         Map<String, String> sourcesSeen = new LinkedHashMap<>();
         for (WeightDigests.Entry e : recorded.initializers()) {
             OnnxMl.TensorProto t = present.remove(e.initializer());
             if (t == null) {
                 failures.add("initializer '" + e.initializer() + "' recorded at export is missing from the model");
-            } else if (!Sha256.of(WeightDigests.bytesOf(t)).equals(e.sha256())) {
+            } else if (!WeightDigests.digestOf(t).equals(e.sha256())) {
                 failures.add("initializer '" + e.initializer() + "' differs from the exported one");
             }
             for (WeightDigests.Source s : e.sources()) {
@@ -64,7 +74,7 @@ public record WeightIdentity(int tensors, int bundleTensors, List<String> failur
             }
             if (t == null) {
                 failures.add("bundle tensor '" + s.getKey() + "' the model was exported from is missing from " + bundle.dir());
-            } else if (!Sha256.of(t.data()).equals(s.getValue())) {
+            } else if (!WeightDigests.Source.of(t).sha256().equals(s.getValue())) {
                 failures.add("bundle tensor '" + s.getKey() + "' changed since the export");
             }
         }

@@ -67,15 +67,10 @@ public record CaseInput(String id, float[][] channels, byte[] label, Geometry ge
 
     /** NaN or infinite intensities would turn preprocessing and the network's output into NaN: bad input naming the file. */
     static void refuseNonFinite(Path file, Volume v) {
-        if (v.type().isInteger() && v.slope() == 1 && v.inter() == 0) {
-            return;
-        }
-        int n = v.shape().voxelsInt();
         for (int c = 0; c < v.channelCount(); c++) {
-            for (int i = 0; i < n; i++) {
-                if (!Double.isFinite(v.value(c, i))) {
-                    throw BadInputException.of(file, "holds NaN or infinite voxel values (first at voxel " + i + ")");
-                }
+            int i = v.firstNonFinite(c);
+            if (i >= 0) {
+                throw BadInputException.of(file, "holds NaN or infinite voxel values (first at voxel " + i + ")");
             }
         }
     }

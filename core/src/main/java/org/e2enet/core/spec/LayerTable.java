@@ -34,10 +34,10 @@ public final class LayerTable {
         return "loc" + z + "." + ((pools - z - 1) - i);
     }
 
-    /** The weight name of the transposed conv feeding fusion node x_{i,j}. */
-    static String upWeight(int i, int j, int pools) {
+    /** The {@code up{z}.{idx}} prefix of the transposed conv feeding fusion node x_{i,j}. */
+    static String upPrefix(int i, int j, int pools) {
         int z = pools - (i + j);
-        return "up" + z + "." + ((pools - z - 1) - i) + ".weight";
+        return "up" + z + "." + ((pools - z - 1) - i);
     }
 
     /** The table of {@code spec}: its topology's layers. */

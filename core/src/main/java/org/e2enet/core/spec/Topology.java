@@ -114,7 +114,7 @@ public final class Topology {
         List<Step> steps = new ArrayList<>();
         for (int l = 0; l <= p; l++) {
             int in = l == 0 ? spec.inputChannels() : spec.channels(l - 1);
-            int[] stride = l == 0 ? one : poolKernels[l - 1].clone();
+            int[] stride = l == 0 ? one : poolKernels[l - 1];
             Layer first = new Layer(LayerTable.encoderPrefix(l, 0, p), LayerKind.ENCODER_CONV, l, Math.max(0, l - 1), l, 0, in,
                     spec.channels(l), k, stride);
             Layer second = new Layer(LayerTable.encoderPrefix(l, 1, p), LayerKind.ENCODER_CONV, l, l, l, 0, spec.channels(l),
@@ -133,13 +133,12 @@ public final class Topology {
 
     private static Fusion fusion(ModelSpec spec, int i, int j) {
         int p = spec.pools();
-        int[] pool = spec.poolKernels()[i];
+        int[][] poolKernels = spec.poolKernels();
+        int[] pool = poolKernels[i];
         int ci = spec.channels(i);
         int[] k = UnitBlock.kernel();
         int[] one = {1, 1, 1};
-        String up = LayerTable.upWeight(i, j, p);
-        Layer tconv = new Layer(up.substring(0, up.length() - ".weight".length()), LayerKind.TCONV, i, i + 1, i, j, spec.channels(i + 1),
-                ci, pool, pool);
+        Layer tconv = new Layer(LayerTable.upPrefix(i, j, p), LayerKind.TCONV, i, i + 1, i, j, spec.channels(i + 1), ci, pool, pool);
         int[] widths = i >= 1 ? new int[] {ci, ci, spec.channels(i - 1)} : new int[] {ci, ci};
         int cat = 0;
         for (int w : widths) {
@@ -148,7 +147,7 @@ public final class Topology {
         String base = LayerTable.fusionBase(i, j, p);
         Layer conv = new Layer(base + ".0.blocks.0", LayerKind.FUSION_CONV, i, i, i, j, cat, ci, k, one);
         Layer second = i + j == p ? new Layer(base + ".1.blocks.0", LayerKind.FUSION_CONV, i, i, i, j, ci, ci, k, one) : null;
-        return new Fusion(i, j, tconv, conv, second, i >= 1 ? spec.poolKernels()[i - 1].clone() : null, widths);
+        return new Fusion(i, j, tconv, conv, second, i >= 1 ? poolKernels[i - 1] : null, widths);
     }
 
     /** The steps in evaluation order. */

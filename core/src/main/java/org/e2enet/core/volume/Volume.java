@@ -99,6 +99,23 @@ public final class Volume {
         return channels.get(c).get(index) * slope + inter;
     }
 
+    /**
+     * The index of channel {@code c}'s first voxel whose physical value is NaN or infinite, or -1 when there is
+     * none (at once for unscaled integer data, which cannot hold one).
+     */
+    public int firstNonFinite(int c) {
+        if (type().isInteger() && !isScaled()) {
+            return -1;
+        }
+        VoxelData data = channels.get(c);
+        for (int i = 0; i < data.length(); i++) {
+            if (!Double.isFinite(data.get(i) * slope + inter)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** Channel {@code c}'s physical values as a new float array. */
     public float[] floats(int c) {
         VoxelData data = channels.get(c);
