@@ -3,6 +3,7 @@ package org.e2enet.core.preprocess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.e2enet.core.dataset.CaseNaming;
@@ -76,15 +77,18 @@ public record PreprocessedStore(Path dir) {
         return ids;
     }
 
-    /** Reads case {@code id} with the channel count and file ending of {@code d}. */
+    /** Reads case {@code id} with the channel count and file ending of {@code d} (channels checked as every case's are). */
     public StoredCase read(String id, DatasetDescriptor d) {
         Path cases = dir.resolve(CASES);
-        float[][] channels = new float[d.channels()][];
-        Shape3 shape = null;
+        List<Path> files = new ArrayList<>();
+        for (int c = 0; c < d.channels(); c++) {
+            files.add(cases.resolve(CaseNaming.channelFile(id, c, d.fileEnding())));
+        }
+        List<Volume> volumes = CaseInput.readChannels(files);
+        Shape3 shape = volumes.get(0).shape();
+        float[][] channels = new float[volumes.size()][];
         for (int c = 0; c < channels.length; c++) {
-            Volume v = NiftiReader.read(cases.resolve(CaseNaming.channelFile(id, c, d.fileEnding())));
-            shape = shape == null ? v.shape() : shape;
-            channels[c] = v.floats(0);
+            channels[c] = volumes.get(c).floats(0);
         }
         Path labelFile = cases.resolve(id + d.fileEnding());
         if (!Files.exists(labelFile)) {
