@@ -10,8 +10,8 @@ import java.util.Map;
 /**
  * Counts what an exported E2ENet graph really computes, from the graph itself: shapes are propagated from
  * the input through the operators the exporter emits (Conv, ConvTranspose, Gather, Slice, Pad, Concat,
- * MaxPool, InstanceNormalization, LeakyRelu, Identity), and FLOPs are 2 x the multiply-adds of every Conv
- * and ConvTranspose (E2ENET.md's true FLOPs). Parameters are the float initializer values.
+ * MaxPool, InstanceNormalization, LeakyRelu, Reshape to a constant shape, Transpose, Identity), and FLOPs are
+ * 2 x the multiply-adds of every Conv and ConvTranspose (E2ENET.md's true FLOPs). Parameters are the float initializer values.
  *
  * @param trueFlops 2 x multiply-adds of all convolutions for the given input shape
  * @param storedParams float32 values stored in initializers
@@ -129,6 +129,18 @@ public record OnnxGraphStats(long trueFlops, long storedParams, long[] outputSha
                         out[2 + a] = (x[2 + a] - k[a]) / s[a] + 1;
                     }
                 }
+                case "Reshape" -> out = reshaped(n, x, ints.get(n.getInput(1)));
+                case "Transpose" -> {
+                    long[] perm = ints(n, "perm", null);
+                    if (perm.length != x.length) {
+                        throw new IllegalArgumentException("node " + n.getName() + ": perm " + Arrays.toString(perm) + " for a "
+                                + x.length + "-D input");
+                    }
+                    out = new long[x.length];
+                    for (int a = 0; a < out.length; a++) {
+                        out[a] = x[(int) perm[a]];
+                    }
+                }
                 case "InstanceNormalization", "LeakyRelu", "Identity" -> out = x.clone();
                 default -> throw new IllegalArgumentException("node " + n.getName() + ": operator " + n.getOpType()
                         + " is not one the E2ENet exporter emits");
@@ -136,6 +148,31 @@ public record OnnxGraphStats(long trueFlops, long storedParams, long[] outputSha
             shapes.put(n.getOutput(0), out);
         }
         return new OnnxGraphStats(flops, params, shapes.get(g.getOutput(0).getName()));
+    }
+
+    /** The shape a Reshape to the constant {@code target} (positive sizes and at most one -1) gives {@code x}. */
+    private static long[] reshaped(OnnxMl.NodeProto n, long[] x, long[] target) {
+        long[] out = target.clone();
+        long total = Arrays.stream(x).reduce(1, Math::multiplyExact);
+        long known = 1;
+        int free = -1;
+        for (int a = 0; a < out.length; a++) {
+            if (out[a] == -1 && free < 0) {
+                free = a;
+            } else if (out[a] > 0) {
+                known = Math.multiplyExact(known, out[a]);
+            } else {
+                throw new IllegalArgumentException("node " + n.getName() + ": reshape to " + Arrays.toString(target));
+            }
+        }
+        if (free >= 0) {
+            out[free] = total / known;
+        }
+        if (Arrays.stream(out).reduce(1, Math::multiplyExact) != total) {
+            throw new IllegalArgumentException("node " + n.getName() + ": cannot reshape " + Arrays.toString(x) + " to "
+                    + Arrays.toString(target));
+        }
+        return out;
     }
 
     private static long clamp(long v, long dim) {
