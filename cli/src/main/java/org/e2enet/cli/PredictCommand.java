@@ -66,8 +66,9 @@ final class PredictCommand implements Callable<Integer> {
                 CasePrediction.Timing tm = CasePrediction.run(segmenter, c, output, probabilities);
                 progress.step(c.id());
                 o.printf(Locale.ROOT, "%s: %.2f s, %.3g voxels/s (read %.0f ms, preprocess %.0f ms, network %.0f ms over %d tiles, "
-                                + "postprocess %.0f ms, write %.0f ms)%n", tm.id(), tm.totalMs() / 1e3, tm.voxels() / (tm.totalMs() / 1e3),
-                        tm.readMs(), tm.preprocessMs(), tm.networkMs(), tm.tiles(), tm.postprocessMs(), tm.writeMs());
+                                + "tile path %.0f ms, resample back %.0f ms, write %.0f ms)%n", tm.id(), tm.totalMs() / 1e3,
+                        tm.voxels() / (tm.totalMs() / 1e3), tm.readMs(), tm.preprocessMs(), tm.networkMs(), tm.tiles(), tm.tilePathMs(),
+                        tm.postprocessMs(), tm.writeMs());
                 o.flush();
             }
             progress.finish();

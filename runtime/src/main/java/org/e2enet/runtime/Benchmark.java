@@ -32,7 +32,7 @@ public final class Benchmark {
      * @param volume whole-volume size (d, h, w) at the model's target spacing, or null to skip
      */
     public static List<BenchResult> run(List<Path> models, Backend backend, BackendOptions options, int runs, Shape3 volume) {
-        return run(models, backend, options, runs, volume, null);
+        return run(models, backend, options, runs, volume, null, 1);
     }
 
     /**
@@ -40,21 +40,23 @@ public final class Benchmark {
      * @param volume whole-volume size (d, h, w), or null to skip
      * @param volumeSpacing its spacing in mm (d, h, w), or null for the model's target spacing; a CT-sized case at
      *     its scanner spacing is written to a NIfTI file and predicted as {@code e2enet predict} would, stage by stage
+     * @param batch tiles per network call, for the tile latency (reported per tile) and the volume
      */
     public static List<BenchResult> run(List<Path> models, Backend backend, BackendOptions options, int runs, Shape3 volume,
-                                        Spacing3 volumeSpacing) {
+                                        Spacing3 volumeSpacing, int batch) {
         List<BenchResult> out = new ArrayList<>();
         double first = Double.NaN;
         for (Path file : models) {
             try (OnnxModel model = OnnxModel.open(file, backend, options)) {
                 long[] shape = tileShape(model.spec());
+                shape[0] = batch;
                 float[] x = randomTile(shape);
                 double[] ms = new double[runs];
                 for (int i = -WARMUPS; i < runs; i++) {
                     long t0 = System.nanoTime();
                     model.run(x, shape);
                     if (i >= 0) {
-                        ms[i] = (System.nanoTime() - t0) / 1e6;
+                        ms[i] = (System.nanoTime() - t0) / 1e6 / batch;
                     }
                 }
                 Arrays.sort(ms);
@@ -62,7 +64,7 @@ public final class Benchmark {
                 first = Double.isNaN(first) ? median : first;
                 CasePrediction.Timing stages = null;
                 if (volume != null && model.plans() != null) {
-                    stages = wholeVolume(model, volume, volumeSpacing != null ? volumeSpacing : model.plans().target());
+                    stages = wholeVolume(model, volume, volumeSpacing != null ? volumeSpacing : model.plans().target(), batch);
                 }
                 Double seconds = stages == null ? null : stages.totalMs() / 1e3;
                 Double vps = stages == null ? null : volume.voxels() / seconds;
@@ -90,7 +92,7 @@ public final class Benchmark {
     }
 
     /** One synthetic CT through the whole predict path (write it, read, preprocess, network, resample back, write). */
-    private static CasePrediction.Timing wholeVolume(OnnxModel model, Shape3 shape, Spacing3 spacing) {
+    private static CasePrediction.Timing wholeVolume(OnnxModel model, Shape3 shape, Spacing3 spacing, int batch) {
         Path dir = null;
         try {
             dir = Files.createTempDirectory("e2enet-bench");
@@ -101,7 +103,7 @@ public final class Benchmark {
             }
             Path outDir = dir.resolve("out");
             CasePrediction.prepareOutput(outDir);
-            Segmenter s = new Segmenter(model, SegmenterOptions.defaults());
+            Segmenter s = new Segmenter(model, SegmenterOptions.defaults().withBatch(batch));
             return CasePrediction.run(s, CaseFiles.find(in, model.spec().inputChannels()).get(0), outDir, false);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the benchmark volume", e);

@@ -23,12 +23,14 @@ public final class CasePrediction {
      * Timings of one case in milliseconds.
      *
      * @param voxels voxels of the input
+     * @param tilePathMs the sliding window around the network: tiles copied in, softmax, accumulation, argmax
+     * @param postprocessMs the result put back on the input grid
      */
-    public record Timing(String id, long voxels, double readMs, double preprocessMs, double networkMs, double postprocessMs,
-                         double writeMs, int tiles) {
+    public record Timing(String id, long voxels, double readMs, double preprocessMs, double networkMs, double tilePathMs,
+                         double postprocessMs, double writeMs, int tiles) {
         /** Total milliseconds. */
         public double totalMs() {
-            return readMs + preprocessMs + networkMs + postprocessMs + writeMs;
+            return readMs + preprocessMs + networkMs + tilePathMs + postprocessMs + writeMs;
         }
     }
 
@@ -49,7 +51,8 @@ public final class CasePrediction {
             NiftiWriter.standard().write(new Volume(s.labels().geometry(), maps, 1, 0), outDir.resolve(c.id() + "_probabilities.nii.gz"));
         }
         long t3 = System.nanoTime();
-        return new Timing(c.id(), channels.get(0).shape().voxels(), (t1 - t0) / 1e6, s.preprocessMs(), s.networkMs(), s.postprocessMs(),
+        return new Timing(c.id(), channels.get(0).shape().voxels(), (t1 - t0) / 1e6, s.preprocessMs(), s.networkMs(), s.tilePathMs(),
+                s.postprocessMs(),
                 (t3 - t2) / 1e6, s.tiles());
     }
 

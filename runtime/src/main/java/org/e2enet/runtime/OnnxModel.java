@@ -7,6 +7,7 @@ import org.e2enet.core.io.BadInputException;
 import org.e2enet.core.onnx.E2eNetOnnx;
 import org.e2enet.core.preprocess.Plans;
 import org.e2enet.core.spec.ModelSpec;
+import org.e2enet.core.window.TileBuffers;
 import org.e2enet.core.window.TileNetwork;
 
 /**
@@ -21,9 +22,11 @@ public final class OnnxModel implements TileNetwork, AutoCloseable {
     private final Plans plans;
     private final Backend backend;
     private final String choice;
+    private final int threads;
 
-    private OnnxModel(TileEngine engine, E2eNetOnnx onnx, Backend backend, String choice) {
+    private OnnxModel(TileEngine engine, E2eNetOnnx onnx, Backend backend, String choice, int threads) {
         this.engine = engine;
+        this.threads = threads;
         this.spec = onnx.spec();
         this.plans = onnx.plans();
         this.backend = backend;
@@ -43,14 +46,14 @@ public final class OnnxModel implements TileNetwork, AutoCloseable {
     public static OnnxModel open(Path file, Backend backend, BackendOptions options) {
         E2eNetOnnx onnx = E2eNetOnnx.read(file);
         if (backend != Backend.AUTO) {
-            return new OnnxModel(engine(onnx, backend, options), onnx, backend, backend.label());
+            return new OnnxModel(engine(onnx, backend, options), onnx, backend, backend.label(), options.threads());
         }
         List<String> skipped = new ArrayList<>();
         for (Backend b : AUTO_ORDER) {
             try {
                 TileEngine engine = engine(onnx, b, options);
                 String why = skipped.isEmpty() ? "" : " (" + String.join("; ", skipped) + ")";
-                return new OnnxModel(engine, onnx, b, "auto chose " + b.label() + why);
+                return new OnnxModel(engine, onnx, b, "auto chose " + b.label() + why, options.threads());
             } catch (BadInputException e) {
                 if (b == Backend.ORT_CPU) {
                     throw e;
@@ -82,6 +85,11 @@ public final class OnnxModel implements TileNetwork, AutoCloseable {
         return plans;
     }
 
+    /** CPU threads it was opened with; the sliding window's softmax and accumulation use as many. */
+    public int threads() {
+        return threads;
+    }
+
     /** The backend it runs on. */
     public Backend backend() {
         return backend;
@@ -96,6 +104,13 @@ public final class OnnxModel implements TileNetwork, AutoCloseable {
     @Override
     public float[] run(float[] input, long[] shape) {
         return engine.run(input, shape);
+    }
+
+    /** Buffers that the engine reads and writes in place where it can (ONNX Runtime), heap arrays otherwise. */
+    @Override
+    public TileBuffers buffers(long[] shape) {
+        TileBuffers own = engine.buffers(shape, classes());
+        return own != null ? own : TileNetwork.super.buffers(shape);
     }
 
     /** The spec's number of classes. */

@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.Map;
 import org.e2enet.core.io.BadInputException;
 import org.e2enet.core.onnx.OnnxContract;
+import org.e2enet.core.window.TileBuffers;
 
 /** ONNX Runtime on the CPU, or with its CUDA or TensorRT provider. */
 final class OrtEngine implements TileEngine {
@@ -93,6 +94,11 @@ final class OrtEngine implements TileEngine {
     @Override
     public float[] run(float[] input, long[] shape) {
         return run(session, input, shape);
+    }
+
+    @Override
+    public TileBuffers buffers(long[] shape, int classes) {
+        return new OrtTileBuffers(session, shape, classes);
     }
 
     /** Head-0 logits of one input through {@code session}. */

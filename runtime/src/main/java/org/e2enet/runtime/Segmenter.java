@@ -77,11 +77,12 @@ public final class Segmenter implements AutoCloseable {
         PreprocessedCase pre = preprocessor.forward(CaseInput.of(id, channels));
         long t1 = System.nanoTime();
         WindowedPrediction.Result r = WindowedPrediction.predict(model, pre.channels(), pre.geometry().shape(), tile, options.step(),
-                options.mirroring() == SegmenterOptions.Mirroring.ALL_FLIPS, options.batch(), options.probabilities());
+                options.mirroring() == SegmenterOptions.Mirroring.ALL_FLIPS, options.batch(), options.probabilities(), model.threads());
         Volume back = preprocessor.inverseLabels(r.labels(), pre.properties());
         float[][] probabilities = options.probabilities() ? preprocessor.inverseProbabilities(r.probabilities(), pre.properties()) : null;
         long t2 = System.nanoTime();
-        return new Segmentation(back, probabilities, (t1 - t0) / 1e6, r.networkMs(), (t2 - t1) / 1e6 - r.networkMs(), r.tiles());
+        double windowMs = r.networkMs() + r.tilePathMs();
+        return new Segmentation(back, probabilities, (t1 - t0) / 1e6, r.networkMs(), r.tilePathMs(), (t2 - t1) / 1e6 - windowMs, r.tiles());
     }
 
     /** Closes the model. */

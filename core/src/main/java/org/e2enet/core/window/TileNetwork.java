@@ -7,4 +7,13 @@ public interface TileNetwork {
 
     /** Output classes (background included). */
     int classes();
+
+    /**
+     * Reusable buffers for batches of input shape {@code shape} (N, C, D, H, W). The default runs
+     * {@link #run(float[], long[])} on a heap array; an engine that reads and writes native memory itself
+     * overrides it to spare the copies.
+     */
+    default TileBuffers buffers(long[] shape) {
+        return new ArrayTileBuffers(this, shape);
+    }
 }

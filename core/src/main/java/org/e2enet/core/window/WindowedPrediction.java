@@ -2,6 +2,7 @@ package org.e2enet.core.window;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ForkJoinPool;
 import org.e2enet.core.preprocess.BoundingBox;
 import org.e2enet.core.volume.Shape3;
 
@@ -22,9 +23,11 @@ public final class WindowedPrediction {
      * @param labels argmax labels on the input grid
      * @param probabilities per-class probabilities on the input grid, or null when not asked for
      * @param tiles number of tiles run
-     * @param networkMs time spent in the network
+     * @param networkMs time inside the network's runs
+     * @param tilePathMs the rest of the sliding window: tiles copied in (and flipped), softmax, Gaussian
+     *     accumulation, argmax
      */
-    public record Result(byte[] labels, float[][] probabilities, int tiles, double networkMs) {
+    public record Result(byte[] labels, float[][] probabilities, int tiles, double networkMs, double tilePathMs) {
     }
 
     /**
@@ -32,7 +35,7 @@ public final class WindowedPrediction {
      * no mirroring, one tile per call. The trainer's golden segmentations and the runtime's check both use it.
      */
     public static byte[] referenceLabels(TileNetwork network, float[][] channels, Shape3 shape, Shape3 tile) {
-        return predict(network, channels, shape, tile, 0.5, false, 1, false).labels();
+        return predict(network, channels, shape, tile, 0.5, false, 1, false, 1).labels();
     }
 
     /**
@@ -46,9 +49,12 @@ public final class WindowedPrediction {
      * @param mirroring average over the 8 flips
      * @param batch tiles per network call
      * @param probabilities also return the probability maps
+     * @param threads threads for the softmax, accumulation and argmax between the network's runs (the result
+     *     does not depend on it)
      */
     public static Result predict(TileNetwork network, float[][] channels, Shape3 shape, Shape3 tile, double step, boolean mirroring,
-                                 int batch, boolean probabilities) {
+                                 int batch, boolean probabilities, int threads) {
+        long t0 = System.nanoTime();
         int[] padLo = new int[3];
         int[] padded = new int[3];
         for (int a = 0; a < 3; a++) {
@@ -61,29 +67,31 @@ public final class WindowedPrediction {
         for (int c = 0; c < input.length; c++) {
             input[c] = shape.equals(pshape) ? channels[c] : inside.uncrop(channels[c], pshape, 0f);
         }
-        TilePredictor predictor = new TilePredictor(network, tile, mirroring);
-        SlabAccumulator acc = new SlabAccumulator(pshape, tile, network.classes(), probabilities);
-        float[] gaussian = SlidingWindow.gaussian(tile);
-        long networkNs = 0;
+        ForkJoinPool pool = threads > 1 ? new ForkJoinPool(threads) : null;
         List<int[]> tiles = SlidingWindow.tiles(pshape, tile, step);
-        for (int start = 0; start < tiles.size();) {
-            // a batch never spans two tile depths: the accumulator holds one tile's depth
-            int z = tiles.get(start)[0];
-            int end = start;
-            while (end < tiles.size() && end - start < batch && tiles.get(end)[0] == z) {
-                end++;
+        SlabAccumulator acc = new SlabAccumulator(pshape, tile, network.classes(), probabilities, pool);
+        float[] gaussian = SlidingWindow.gaussian(tile);
+        long networkNs;
+        try (TilePredictor predictor = new TilePredictor(network, tile, mirroring)) {
+            for (int start = 0; start < tiles.size();) {
+                // a batch never spans two tile depths: the accumulator holds one tile's depth
+                int z = tiles.get(start)[0];
+                int end = start;
+                while (end < tiles.size() && end - start < batch && tiles.get(end)[0] == z) {
+                    end++;
+                }
+                List<int[]> group = new ArrayList<>(tiles.subList(start, end));
+                start = end;
+                acc.advanceTo(z);
+                predictor.predictInto(input, pshape, group, acc, gaussian);
             }
-            List<int[]> group = new ArrayList<>(tiles.subList(start, end));
-            start = end;
-            acc.advanceTo(z);
-            long t0 = System.nanoTime();
-            float[][] probs = predictor.predict(input, pshape, group);
-            networkNs += System.nanoTime() - t0;
-            for (int b = 0; b < group.size(); b++) {
-                acc.add(group.get(b), probs[b], gaussian);
+            acc.finish();
+            networkNs = predictor.networkNs();
+        } finally {
+            if (pool != null) {
+                pool.shutdown();
             }
         }
-        acc.finish();
         byte[] labels = inside.crop(acc.labels(), pshape);
         float[][] p = null;
         if (probabilities) {
@@ -92,6 +100,7 @@ public final class WindowedPrediction {
                 p[c] = inside.crop(acc.probabilities()[c], pshape);
             }
         }
-        return new Result(labels, p, tiles.size(), networkNs / 1e6);
+        double totalMs = (System.nanoTime() - t0) / 1e6;
+        return new Result(labels, p, tiles.size(), networkNs / 1e6, totalMs - networkNs / 1e6);
     }
 }
