@@ -3,6 +3,7 @@ package org.e2enet.exporter;
 import ai.onnx.proto.OnnxMl;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,6 +39,8 @@ public final class OnnxExporter {
     private final ModelSpec spec;
     private final OnnxBuilder g;
     private final List<LayerExport> layers = new ArrayList<>();
+    private final Map<String, Choice> choices = new HashMap<>();
+    private Map<String, LiveChannels.Need> needs = Map.of();
 
     private OnnxExporter(ModelBundle bundle, ExportOptions options, CostModel cost) {
         this.bundle = bundle;
@@ -60,7 +63,11 @@ public final class OnnxExporter {
         int[] patch = spec.patchSize();
         Object[] spatial = options.dynamicSpatial() ? new Object[] {"D", "H", "W"} : new Object[] {patch[0], patch[1], patch[2]};
         g.declare(true, OnnxContract.INPUT, "N", spec.inputChannels(), spatial[0], spatial[1], spatial[2]);
-        String logits = spec.topology().walk(OnnxContract.INPUT, new Lower(), 1).get(0);
+        if (options.pruned()) {
+            needs = LiveChannels.of(spec.topology(), spec.pools(), this::need);
+        }
+        Value image = new Value(OnnxContract.INPUT, LiveChannels.all(spec.inputChannels()));
+        String logits = spec.topology().walk(image, new Lower(), 1).get(0).name();
         g.output(logits, OnnxContract.OUTPUT);
         g.declare(false, OnnxContract.OUTPUT, "N", spec.numClasses(), spatial[0], spatial[1], spatial[2]);
         Map<String, String> meta = new LinkedHashMap<>();
@@ -84,28 +91,79 @@ public final class OnnxExporter {
         return mask == null ? List.of(WeightDigests.Source.of(t)) : List.of(WeightDigests.Source.of(t), WeightDigests.Source.of(mask));
     }
 
-    /** The ONNX nodes of each step of the topology; values are tensor names. */
-    private final class Lower implements Topology.Visitor<String> {
+    /** A tensor of the graph and, in order, the channels of the full activation it holds (none: not computed). */
+    private record Value(String name, int[] channels) {
+        static final Value NONE = new Value(null, new int[0]);
+    }
+
+    /** The ONNX nodes of each step of the topology. */
+    private final class Lower implements Topology.Visitor<Value> {
         @Override
-        public String unit(Layer l, String x) {
+        public Value unit(Layer l, Value x) {
             return OnnxExporter.this.unit(l, x);
         }
 
         @Override
-        public String fuse(Topology.Fusion node, String same, String below, String above) {
+        public Value fuse(Topology.Fusion node, Value same, Value below, Value above) {
             return fusionNode(node, same, below, above);
         }
 
         @Override
-        public String head(Layer head, String x) {
+        public Value head(Layer head, Value x) {
             g.scope(head.prefix());
             float[] w = weight(head);
             String wn = g.floats(head.weightName(), w, head.weightShape());
             layers.add(new LayerExport(head.weightName(), "head", Lowering.DENSE, "not masked", Map.of(), head.inChannels(),
                     head.outChannels(), w.length, flops(head, w.length)));
             int[] k = head.kernel();
-            return g.node("Conv", new String[] {x, wn}, Map.of("kernel_shape", new long[] {k[0], k[1], k[2]}));
+            String conv = g.node("Conv", new String[] {select(x, LiveChannels.all(head.inChannels())), wn},
+                    Map.of("kernel_shape", new long[] {k[0], k[1], k[2]}));
+            return new Value(conv, LiveChannels.all(head.outChannels()));
         }
+    }
+
+    /**
+     * What {@code l} computes and reads when {@code live} of its outputs are read (pruned export): a grouped conv
+     * computes every output, a transposed conv reads the inputs some active kernel of its live outputs uses, a
+     * masked conv the inputs its lowering reads, any other layer all its inputs.
+     */
+    private LiveChannels.Need need(Layer l, int[] live) {
+        int ins = l.inChannels();
+        if (l.kind() == LayerKind.TCONV) {
+            Tensor mask = bundle.masks().tensors().get(l.maskName());
+            if (mask == null) {
+                return new LiveChannels.Need(live, LiveChannels.all(ins));
+            }
+            byte[] m = mask.data();
+            int outs = l.outChannels();
+            int[] inputs = Arrays.stream(LiveChannels.all(ins)).filter(i -> Arrays.stream(live).anyMatch(o -> m[i * outs + o] != 0)).toArray();
+            // every live output is zero: a constant zero tensor of the right shape is the transposed conv of one zero weight
+            return new LiveChannels.Need(live, inputs.length == 0 ? new int[] {0} : inputs);
+        }
+        if (!l.masked()) {
+            return new LiveChannels.Need(live, LiveChannels.all(ins));
+        }
+        Choice c = choice(l, live);
+        return switch (c.lowering()) {
+            case GATHER -> new LiveChannels.Need(live, c.union());
+            case GROUPED -> new LiveChannels.Need(LiveChannels.all(l.outChannels()), c.union());
+            default -> new LiveChannels.Need(live, LiveChannels.all(ins));
+        };
+    }
+
+    /** What {@code l} computes and reads: from the liveness pass when pruning, everything otherwise. */
+    private LiveChannels.Need needOf(Layer l) {
+        return options.pruned() ? needs.getOrDefault(l.weightName(), LiveChannels.Need.NOTHING)
+                : new LiveChannels.Need(LiveChannels.all(l.outChannels()), LiveChannels.all(l.inChannels()));
+    }
+
+    private Choice choice(Layer l, int[] outputs) {
+        return choices.computeIfAbsent(l.weightName(), k -> choose(l, outputs));
+    }
+
+    private void notComputed(Layer l) {
+        layers.add(new LayerExport(l.weightName(), kindOf(l), Lowering.NOT_COMPUTED, "no consumer reads any of its outputs: not computed",
+                Map.of(), 0, 0, 0, 0));
     }
 
     /** The weight with its mask applied (masked kernels exactly zero). */
@@ -124,78 +182,83 @@ public final class OnnxExporter {
         return w;
     }
 
-    private String unit(Layer l, String x) {
+    private Value unit(Layer l, Value x) {
+        LiveChannels.Need n = needOf(l);
+        if (n.outputs().length == 0) {
+            notComputed(l);
+            return Value.NONE;
+        }
         g.scope(l.prefix());
         String conv;
         if (!l.masked()) {
-            conv = plainConv(l, depthShift(x, fullChunks(l.inChannels())));
+            conv = plainConv(l, depthShift(select(x, n.inputs()), fullChunks(l.inChannels())), n.outputs());
         } else {
-            Choice c = choose(l);
-            conv = maskedConv(l, c, c.lowering() == Lowering.DENSE ? depthShift(x, fullChunks(l.inChannels())) : shiftedSubset(x, l, c));
+            Choice c = choice(l, n.outputs());
+            String in = c.lowering() == Lowering.DENSE ? depthShift(select(x, n.inputs()), fullChunks(l.inChannels())) : shiftedSubset(x, l, c);
+            conv = maskedConv(l, c, in, n.outputs());
         }
-        return normAndActivation(l, conv);
+        return new Value(normAndActivation(l, conv, n.outputs()), n.outputs());
     }
 
     /**
      * A fusion node: concat[x_{i,j-1}, TConv(x_{i+1,j-1}), MaxPool(x_{i-1,j-1})] into its first conv. When that
      * conv is pruned, only the channels it reads are produced: each part is gathered (before pooling), the
-     * transposed conv computes only the kept outputs, and a part with no kept channel is not computed at all.
+     * transposed conv computes only the kept outputs, and a part with no kept channel is not computed at all;
+     * the conv computes only the outputs its consumers read.
      */
-    private String fusionNode(Topology.Fusion node, String same, String below, String above) {
+    private Value fusionNode(Topology.Fusion node, Value same, Value below, Value above) {
         Layer l = node.conv();
+        LiveChannels.Need n = needOf(l);
+        if (n.outputs().length == 0) {
+            notComputed(node.up());
+            notComputed(l);
+            return Value.NONE;
+        }
         g.scope(l.prefix());
-        Choice c = choose(l);
+        Choice c = choice(l, n.outputs());
         int[] widths = node.partWidths();
+        int[] union = c.lowering() == Lowering.DENSE ? LiveChannels.all(l.inChannels()) : c.union();
         int[][] keep = new int[widths.length][];
-        if (c.lowering() == Lowering.DENSE) {
-            for (int part = 0; part < widths.length; part++) {
-                keep[part] = range(widths[part]);
-            }
-        } else {
-            int offset = 0;
-            int[] union = c.union();
-            for (int part = 0; part < widths.length; part++) {
-                final int lo = offset;
-                final int hi = offset + widths[part];
-                keep[part] = Arrays.stream(union).filter(v -> v >= lo && v < hi).map(v -> v - lo).toArray();
-                offset = hi;
-            }
+        int offset = 0;
+        for (int part = 0; part < widths.length; part++) {
+            final int lo = offset;
+            final int hi = offset + widths[part];
+            keep[part] = Arrays.stream(union).filter(v -> v >= lo && v < hi).map(v -> v - lo).toArray();
+            offset = hi;
         }
         List<String> parts = new ArrayList<>();
         if (keep[0].length > 0) {
-            parts.add(select(same, keep[0], widths[0]));
+            parts.add(select(same, keep[0]));
         }
-        parts.add(transposedConv(node.up(), below, keep[1]));
+        parts.add(transposedConv(node.up(), below));
         if (above != null && keep[2].length > 0) {
             int[] pool = node.abovePool();
             long[] k = {pool[0], pool[1], pool[2]};
-            parts.add(g.node("MaxPool", new String[] {select(above, keep[2], widths[2])}, Map.of("kernel_shape", k, "strides", k)));
+            parts.add(g.node("MaxPool", new String[] {select(above, keep[2])}, Map.of("kernel_shape", k, "strides", k)));
         }
         parts.removeIf(java.util.Objects::isNull);
         String cat = parts.size() == 1 ? parts.get(0) : g.node("Concat", parts.toArray(String[]::new), Map.of("axis", 1L));
-        String shifted = c.lowering() == Lowering.DENSE ? depthShift(cat, fullChunks(l.inChannels()))
-                : depthShift(cat, chunkCounts(c.union(), l.inChannels()));
-        String conv = maskedConv(l, c, c.lowering() == Lowering.GROUPED ? regroup(shifted, c) : shifted);
-        return normAndActivation(l, conv);
+        String shifted = depthShift(cat, chunkCounts(union, l.inChannels()));
+        String conv = maskedConv(l, c, c.lowering() == Lowering.GROUPED ? regroup(shifted, c) : shifted, n.outputs());
+        return new Value(normAndActivation(l, conv, n.outputs()), n.outputs());
     }
 
-    private static int[] range(int n) {
-        int[] r = new int[n];
-        for (int i = 0; i < n; i++) {
-            r[i] = i;
+
+    /** The channels {@code wanted} (sorted) of {@code x}, which holds them all: {@code x} itself when it holds exactly them. */
+    private String select(Value x, int[] wanted) {
+        if (Arrays.equals(x.channels(), wanted)) {
+            return x.name();
         }
-        return r;
-    }
-
-    /** {@code x} restricted to {@code keep} of its {@code width} channels (itself when all are kept). */
-    private String select(String x, int[] keep, int width) {
-        return keep.length == width ? x : gather(x, new int[][] {keep});
+        int[] positions = Arrays.stream(wanted).map(c -> Arrays.binarySearch(x.channels(), c)).toArray();
+        if (Arrays.stream(positions).anyMatch(p -> p < 0)) {
+            throw new IllegalStateException("liveness: a tensor lacks channels its consumer reads");
+        }
+        return gather(x.name(), new int[][] {positions});
     }
 
     /** Gathers the union a pruned conv reads, then depth-shifts it with the chunks those channels came from. */
-    private String shiftedSubset(String x, Layer l, Choice c) {
-        String kept = select(x, c.union(), l.inChannels());
-        String shifted = depthShift(kept, chunkCounts(c.union(), l.inChannels()));
+    private String shiftedSubset(Value x, Layer l, Choice c) {
+        String shifted = depthShift(select(x, c.union()), chunkCounts(c.union(), l.inChannels()));
         return c.lowering() == Lowering.GROUPED ? regroup(shifted, c) : shifted;
     }
 
@@ -211,7 +274,7 @@ public final class OnnxExporter {
 
     /** Chunk sizes of the depth shift for all {@code channels} channels. */
     private int[] fullChunks(int channels) {
-        return chunkCounts(range(channels), channels);
+        return chunkCounts(LiveChannels.all(channels), channels);
     }
 
     /** How many of the (sorted) kept channels fall into each depth-shift chunk of a {@code channels}-wide input. */
@@ -225,11 +288,29 @@ public final class OnnxExporter {
         return counts;
     }
 
-    private String normAndActivation(Layer l, String conv) {
-        String scale = g.floats(l.normWeightName(), bundle.weights().tensors().get(l.normWeightName()).floats(), l.outChannels());
-        String bias = g.floats(l.normBiasName(), bundle.weights().tensors().get(l.normBiasName()).floats(), l.outChannels());
+    private String normAndActivation(Layer l, String conv, int[] outputs) {
+        String scale = g.floats(l.normWeightName(), rows(bundle.weights().tensors().get(l.normWeightName()).floats(), outputs, 1), outputs.length);
+        String bias = g.floats(l.normBiasName(), rows(bundle.weights().tensors().get(l.normBiasName()).floats(), outputs, 1), outputs.length);
         String norm = g.node("InstanceNormalization", new String[] {conv, scale, bias}, Map.of("epsilon", UnitBlock.NORM_EPSILON));
         return g.node("LeakyRelu", new String[] {norm}, Map.of("alpha", UnitBlock.LEAKY_RELU_SLOPE));
+    }
+
+    /** The rows {@code outputs} of {@code a}, each {@code width} values long. */
+    private static float[] rows(float[] a, int[] outputs, int width) {
+        if (outputs.length * width == a.length) {
+            return a;
+        }
+        float[] out = new float[outputs.length * width];
+        for (int r = 0; r < outputs.length; r++) {
+            System.arraycopy(a, outputs[r] * width, out, r * width, width);
+        }
+        return out;
+    }
+
+    /** ", computes the k of n outputs its consumers read" when k &lt; n. */
+    private static String outputsNote(Layer l, int[] outputs) {
+        return outputs.length < l.outChannels() ? ", computes the " + outputs.length + " of " + l.outChannels() + " outputs its consumers read"
+                : "";
     }
 
     private Map<String, Object> convAttributes(Layer l, int group) {
@@ -246,12 +327,14 @@ public final class OnnxExporter {
         return a;
     }
 
-    private String plainConv(Layer l, String x) {
-        float[] w = weight(l);
-        String wn = g.floats(l.weightName(), w, l.weightShape());
-        String bn = g.floats(l.biasName(), bundle.weights().tensors().get(l.biasName()).floats(), l.outChannels());
-        layers.add(new LayerExport(l.weightName(), kindOf(l), Lowering.DENSE, "not masked", Map.of(), l.inChannels(), l.outChannels(),
-                w.length + l.outChannels(), flops(l, w.length)));
+    private String plainConv(Layer l, String x, int[] outputs) {
+        int rowLength = l.inChannels() * l.kernelVolume();
+        float[] w = rows(weight(l), outputs, rowLength);
+        int[] k = l.kernel();
+        String wn = g.floats(l.weightName(), w, outputs.length, l.inChannels(), k[0], k[1], k[2]);
+        String bn = g.floats(l.biasName(), rows(bundle.weights().tensors().get(l.biasName()).floats(), outputs, 1), outputs.length);
+        layers.add(new LayerExport(l.weightName(), kindOf(l), Lowering.DENSE, "not masked" + outputsNote(l, outputs), Map.of(), l.inChannels(),
+                outputs.length, w.length + outputs.length, flops(l, w.length)));
         return g.node("Conv", new String[] {x, wn, bn}, convAttributes(l, 1));
     }
 
@@ -271,8 +354,8 @@ public final class OnnxExporter {
         return (double) s[0] * s[1] * s[2];
     }
 
-    /** Input channels (dim1 for convs, dim0 for transposed convs) any active kernel uses, per output group. */
-    private int[][] usedInputs(Layer l, int groups) {
+    /** Input channels of a conv that any active kernel of the {@code outputs} (sorted) uses, per output group. */
+    private int[][] usedInputs(Layer l, int groups, int[] outputs) {
         byte[] m = bundle.masks().tensors().get(l.maskName()).data();
         int outs = l.outChannels();
         int ins = l.inChannels();
@@ -280,10 +363,12 @@ public final class OnnxExporter {
         int[][] used = new int[groups][];
         for (int gr = 0; gr < groups; gr++) {
             TreeSet<Integer> set = new TreeSet<>();
-            for (int o = gr * per; o < (gr + 1) * per; o++) {
+            for (int o : outputs) {
+                if (o / per != gr) {
+                    continue;
+                }
                 for (int i = 0; i < ins; i++) {
-                    int k = l.kind() == LayerKind.TCONV ? i * outs + o : o * ins + i;
-                    if (m[k] != 0) {
+                    if (m[o * ins + i] != 0) {
                         set.add(i);
                     }
                 }
@@ -300,25 +385,26 @@ public final class OnnxExporter {
         }
     }
 
-    /** Chooses the lowering of a masked layer by the cost model (or dense when not pruning). */
-    private Choice choose(Layer l) {
+    /** Chooses the lowering of a masked conv computing {@code outputs} by the cost model (or dense when not pruning). */
+    private Choice choose(Layer l, int[] outputs) {
         int kvol = l.kernelVolume();
         double pos = positions(l);
+        double outs = outputs.length;
         Map<String, Double> est = new LinkedHashMap<>();
-        est.put("dense", cost.conv(2.0 * kvol * l.kernels() * pos, false));
+        est.put("dense", cost.conv(2.0 * kvol * l.inChannels() * outs * pos, false));
         if (!options.pruned() || bundle.masks().tensors().get(l.maskName()) == null) {
             return new Choice(Lowering.DENSE, null, est, options.pruned() ? "no mask in the bundle" : "--lowering dense");
         }
-        int[][] union = usedInputs(l, 1);
+        int[][] union = usedInputs(l, 1, outputs);
         if (union[0].length == 0) {
             return new Choice(Lowering.DENSE, null, est, "no active kernel: dense zeros (the layer adds only its bias)");
         }
         double kept = union[0].length;
-        est.put("gather", cost.conv(2.0 * kvol * kept * l.outChannels() * pos, false) + cost.gather(kept * inputVoxels(l)));
+        est.put("gather", cost.conv(2.0 * kvol * kept * outs * pos, false) + cost.gather(kept * inputVoxels(l)));
         int[][] grouped = null;
         if (spec.granularity().kind() == Granularity.Kind.GROUP) {
             int groups = spec.granularity().groups();
-            grouped = usedInputs(l, groups);
+            grouped = usedInputs(l, groups, LiveChannels.all(l.outChannels()));
             if (Arrays.stream(grouped).mapToInt(a -> a.length).distinct().count() == 1 && grouped[0].length > 0) {
                 double k = grouped[0].length;
                 est.put("grouped", cost.conv(2.0 * kvol * k * l.outChannels() * pos, true) + cost.gather(groups * k * inputVoxels(l)));
@@ -343,54 +429,57 @@ public final class OnnxExporter {
     }
 
     /**
-     * The masked conv on {@code x}, which holds all input channels (DENSE), the union (GATHER) or each group's
-     * channels in group order (GROUPED).
+     * The masked conv computing {@code outputs} on {@code x}, which holds all input channels (DENSE), the union
+     * (GATHER) or each group's channels in group order (GROUPED, then computing every output).
      */
-    private String maskedConv(Layer l, Choice c, String x) {
+    private String maskedConv(Layer l, Choice c, String x, int[] outputs) {
         float[] w = weight(l);
-        float[] bias = bundle.weights().tensors().get(l.biasName()).floats();
-        String bn = g.floats(l.biasName(), bias, l.outChannels());
+        String bn = g.floats(l.biasName(), rows(bundle.weights().tensors().get(l.biasName()).floats(), outputs, 1), outputs.length);
         int ins = l.inChannels();
-        int outs = l.outChannels();
+        int kvol = l.kernelVolume();
+        int[] kk = l.kernel();
+        String reason = c.reason() + outputsNote(l, outputs);
         if (c.lowering() == Lowering.DENSE) {
-            String wn = g.floats(l.weightName(), w, l.weightShape());
-            layers.add(new LayerExport(l.weightName(), kindOf(l), c.lowering(), c.reason(), c.estimates(), ins, outs, w.length + outs,
-                    flops(l, w.length)));
+            float[] sub = rows(w, outputs, ins * kvol);
+            String wn = g.floats(l.weightName(), sub, outputs.length, ins, kk[0], kk[1], kk[2]);
+            layers.add(new LayerExport(l.weightName(), kindOf(l), c.lowering(), reason, c.estimates(), ins, outputs.length,
+                    sub.length + outputs.length, flops(l, sub.length)));
             return g.node("Conv", new String[] {x, wn, bn}, convAttributes(l, 1));
         }
         int groups = c.inputs().length;
         int k = c.inputs()[0].length;
-        int per = outs / groups;
-        int kvol = l.kernelVolume();
-        int[] kk = l.kernel();
-        float[] sub = new float[outs * k * kvol];
-        for (int o = 0; o < outs; o++) {
+        int per = l.outChannels() / groups;
+        float[] sub = new float[outputs.length * k * kvol];
+        for (int r = 0; r < outputs.length; r++) {
+            int o = outputs[r];
             int[] in = c.inputs()[groups == 1 ? 0 : o / per];
             for (int j = 0; j < k; j++) {
-                System.arraycopy(w, (o * ins + in[j]) * kvol, sub, (o * k + j) * kvol, kvol);
+                System.arraycopy(w, (o * ins + in[j]) * kvol, sub, (r * k + j) * kvol, kvol);
             }
         }
-        String wn = g.floats(l.weightName(), sub, outs, k, kk[0], kk[1], kk[2]);
-        layers.add(new LayerExport(l.weightName(), kindOf(l), c.lowering(), c.reason(), c.estimates(), groups * k, outs, sub.length + outs,
-                flops(l, sub.length)));
+        String wn = g.floats(l.weightName(), sub, outputs.length, k, kk[0], kk[1], kk[2]);
+        layers.add(new LayerExport(l.weightName(), kindOf(l), c.lowering(), reason, c.estimates(), groups * k, outputs.length,
+                sub.length + outputs.length, flops(l, sub.length)));
         return g.node("Conv", new String[] {x, wn, bn}, convAttributes(l, groups));
     }
 
     /**
-     * The transposed conv computing only the output channels {@code keepOutputs}; when pruning, it reads only
-     * the input channels some active kernel of those outputs uses (Gather). Null when no output is kept.
+     * The transposed conv computing only the output channels its fusion conv reads; when pruning, it reads only
+     * the input channels some active kernel of those outputs uses (Gather). Null when no output is read.
      */
-    private String transposedConv(Layer l, String x, int[] keepOutputs) {
+    private String transposedConv(Layer l, Value x) {
         String outer = g.scope(l.prefix());
         try {
-            return transposedConvInScope(l, x, keepOutputs);
+            return transposedConvInScope(l, x);
         } finally {
             g.scope(outer);
         }
     }
 
-    private String transposedConvInScope(Layer l, String x, int[] keepOutputs) {
+    private String transposedConvInScope(Layer l, Value x) {
         String weightName = l.weightName();
+        LiveChannels.Need n = needOf(l);
+        int[] keepOutputs = n.outputs();
         if (keepOutputs.length == 0) {
             layers.add(new LayerExport(weightName, "tconv", Lowering.NOT_COMPUTED, "no output channel is read by its fusion conv: not computed",
                     Map.of(), 0, 0, 0, 0));
@@ -401,22 +490,11 @@ public final class OnnxExporter {
         int outs = l.outChannels();
         int kvol = l.kernelVolume();
         int[] kk = l.kernel();
-        Tensor mask = bundle.masks().tensors().get(l.maskName());
-        int[] inputs = range(ins);
-        if (options.pruned() && mask != null) {
-            byte[] m = mask.data();
-            inputs = Arrays.stream(range(ins)).filter(i -> Arrays.stream(keepOutputs).anyMatch(o -> m[i * outs + o] != 0)).toArray();
-        }
-        if (inputs.length == 0) {
-            // every kept output is zero: a constant zero tensor of the right shape is the transposed conv of one zero weight
-            inputs = new int[] {0};
-        }
+        int[] inputs = n.inputs();
         float[] sub = new float[inputs.length * keepOutputs.length * kvol];
         for (int j = 0; j < inputs.length; j++) {
             for (int o = 0; o < keepOutputs.length; o++) {
-                if (mask == null || !options.pruned() || mask.data()[inputs[j] * outs + keepOutputs[o]] != 0) {
-                    System.arraycopy(w, (inputs[j] * outs + keepOutputs[o]) * kvol, sub, (j * keepOutputs.length + o) * kvol, kvol);
-                }
+                System.arraycopy(w, (inputs[j] * outs + keepOutputs[o]) * kvol, sub, (j * keepOutputs.length + o) * kvol, kvol);
             }
         }
         boolean gathered = inputs.length < ins;
@@ -425,7 +503,7 @@ public final class OnnxExporter {
                 + (options.dynamicSpatial() ? "" : "; as a 1x1x1 Conv and a Transpose");
         layers.add(new LayerExport(weightName, "tconv", gathered ? Lowering.GATHER : Lowering.DENSE, reason, Map.of(), inputs.length,
                 keepOutputs.length, sub.length, flops(l, sub.length)));
-        String in = gathered ? gather(x, new int[][] {inputs}) : x;
+        String in = select(x, inputs);
         if (options.dynamicSpatial()) {
             String wn = g.floats(weightName, sub, inputs.length, keepOutputs.length, kk[0], kk[1], kk[2]);
             return g.node("ConvTranspose", new String[] {in, wn}, Map.of("kernel_shape", new long[] {kk[0], kk[1], kk[2]},
