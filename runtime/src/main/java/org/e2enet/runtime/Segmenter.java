@@ -1,6 +1,9 @@
 package org.e2enet.runtime;
 
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.function.Supplier;
 import org.e2enet.core.io.BadInputException;
 import org.e2enet.core.preprocess.CaseInput;
 import org.e2enet.core.preprocess.CasePreprocessor;
@@ -20,6 +23,7 @@ public final class Segmenter implements AutoCloseable {
     private final SegmenterOptions options;
     private final CasePreprocessor preprocessor;
     private final Shape3 tile;
+    private final ForkJoinPool pool;
 
     /** @param model an exported model with plans in its metadata */
     public Segmenter(OnnxModel model, SegmenterOptions options) {
@@ -30,6 +34,7 @@ public final class Segmenter implements AutoCloseable {
         this.options = options;
         this.preprocessor = new CasePreprocessor(model.plans());
         this.tile = Shape3.of(model.spec().patchSize());
+        this.pool = new ForkJoinPool(model.threads());
     }
 
     /**
@@ -74,20 +79,43 @@ public final class Segmenter implements AutoCloseable {
             }
         }
         long t0 = System.nanoTime();
-        PreprocessedCase pre = preprocessor.forward(CaseInput.of(id, channels));
+        PreprocessedCase pre = inPool(() -> preprocessor.forward(CaseInput.of(id, channels)));
         long t1 = System.nanoTime();
         WindowedPrediction.Result r = WindowedPrediction.predict(model, pre.channels(), pre.geometry().shape(), tile, options.step(),
                 options.mirroring() == SegmenterOptions.Mirroring.ALL_FLIPS, options.batch(), options.probabilities(), model.threads());
-        Volume back = preprocessor.inverseLabels(r.labels(), pre.properties());
-        float[][] probabilities = options.probabilities() ? preprocessor.inverseProbabilities(r.probabilities(), pre.properties()) : null;
+        Volume back = inPool(() -> preprocessor.inverseLabels(r.labels(), pre.properties()));
+        float[][] probabilities = options.probabilities() ? inPool(() -> preprocessor.inverseProbabilities(r.probabilities(), pre.properties()))
+                : null;
         long t2 = System.nanoTime();
         double windowMs = r.networkMs() + r.tilePathMs();
         return new Segmentation(back, probabilities, (t1 - t0) / 1e6, r.networkMs(), r.tilePathMs(), (t2 - t1) / 1e6 - windowMs, r.tiles());
     }
 
-    /** Closes the model. */
+    /**
+     * Runs {@code work} in the pool of the model's threads, so that the resampler's parallel passes use as many
+     * threads as the backend was given; its exceptions come back as they were thrown.
+     */
+    private <T> T inPool(Supplier<T> work) {
+        try {
+            return pool.submit(work::get).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Closes the model and the pool. */
     @Override
     public void close() {
+        pool.shutdown();
         model.close();
     }
 }

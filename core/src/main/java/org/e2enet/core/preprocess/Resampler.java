@@ -1,5 +1,6 @@
 package org.e2enet.core.preprocess;
 
+import java.util.stream.IntStream;
 import org.e2enet.core.io.BadInputException;
 import org.e2enet.core.volume.Shape3;
 import org.e2enet.core.volume.Spacing3;
@@ -17,6 +18,8 @@ import org.e2enet.core.volume.Spacing3;
  * boundary condition of the prefilter affects results by less than 1e-6 relative.
  */
 public final class Resampler {
+    /** Blocks of lines one axis pass is split into for the fork-join pool. */
+    private static final int LINE_BLOCKS = 64;
     /** nnU-Net's anisotropy threshold (the default of {@link Plans#anisotropyThreshold()}). */
     public static final double ANISOTROPY_THRESHOLD = 3;
     /** nnU-Net's spline order for images (the default of {@link Plans#dataOrder()}). */
@@ -277,17 +280,25 @@ public final class Resampler {
         return result;
     }
 
-    /** Resizes one axis from its current length to {@code m} with the given spline order. */
+    /**
+     * Resizes one axis from its current length to {@code m} with the given spline order. The lines along the
+     * axis are independent, so blocks of them run in parallel (in the fork-join pool the caller runs in, e.g. the
+     * segmenter's, sized by its threads); the result does not depend on how they are split.
+     */
     static float[] resizeAxis(float[] data, Shape3 shape, int axis, int m, int order) {
         int n = shape.get(axis);
         int outer = shape.outer(axis);
         int inner = shape.inner(axis);
         Kernel kernel = new Kernel(n, m, order);
         float[] out = new float[outer * m * inner];
-        double[] line = new double[n + 2 * PAD];
-        double[] coeff = new double[line.length];
-        for (int o = 0; o < outer; o++) {
-            for (int i = 0; i < inner; i++) {
+        long lines = (long) outer * inner;
+        int blocks = (int) Math.min(lines, LINE_BLOCKS);
+        IntStream.range(0, blocks).parallel().forEach(b -> {
+            double[] line = new double[n + 2 * PAD];
+            double[] coeff = new double[line.length];
+            for (long idx = lines * b / blocks; idx < lines * (b + 1) / blocks; idx++) {
+                int o = (int) (idx / inner);
+                int i = (int) (idx % inner);
                 int base = o * n * inner + i;
                 for (int k = 0; k < line.length; k++) {
                     int src = Math.min(n - 1, Math.max(0, k - PAD));
@@ -299,7 +310,7 @@ public final class Resampler {
                     out[outBase + j * inner] = (float) kernel.evaluate(c, j);
                 }
             }
-        }
+        });
         return out;
     }
 
