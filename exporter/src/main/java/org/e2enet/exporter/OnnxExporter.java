@@ -26,8 +26,9 @@ import org.e2enet.core.spec.UnitBlock;
 /**
  * Lowers a model bundle to an ONNX graph of standard operators (E2ENET.md sections 1-2): the depth shift as
  * Slice + Pad + Concat (zero-filled, chunked exactly as the training model), (1,3,3) Conv with padding
- * (0,1,1), InstanceNormalization, LeakyRelu, MaxPool, the transposed conv with kernel = stride (a 1x1x1 Conv,
- * Reshape and Transpose for a static input, ConvTranspose for a dynamic one), Concat, and the 1x1x1 head 0.
+ * (0,1,1), InstanceNormalization, LeakyRelu, MaxPool, the transposed conv with kernel = stride (a 1x1x1 Conv whose
+ * taps DepthToSpace, Reshape and Transpose put in place for a static input, ConvTranspose for a dynamic one),
+ * Concat, and the 1x1x1 head 0.
  * Masked layers are pruned physically: the input channels no active kernel uses are dropped
  * with a Gather, group granularity becomes a grouped Conv, and for kernel granularity a cost model picks
  * between the dense convolution with zeros and the gathered one.
@@ -514,10 +515,12 @@ public final class OnnxExporter {
 
     /**
      * A transposed conv whose kernel equals its stride, for a static input: every output voxel takes exactly one
-     * kernel tap, so it is a 1x1x1 Conv to (outputs x taps) channels whose taps a Transpose moves into place.
-     * Measured on the paper's channels (64^3 tile, ONNX Runtime 1.28.0, 2 threads, 2026-12-01): ONNX Runtime's
-     * ConvTranspose (GEMM, then col2im) took 697 ms of a 2477 ms dense tile and 115 ms of a 689 ms pruned one;
-     * the Conv and Transpose take about 330 and 85 ms, and the tiles 2086 and 665 ms.
+     * kernel tap, so it is a 1x1x1 Conv to (outputs x taps) channels whose taps are then moved into place. With
+     * square in-plane taps (kh = kw, every preset) a DepthToSpace interleaves h and w and a Transpose of whole
+     * planes interleaves d; otherwise one 8-D Transpose does all three. Measured on the paper's channels (64^3
+     * tile, ONNX Runtime 1.28.0, 2 threads, 2026-12-01, one run): ONNX Runtime's ConvTranspose (GEMM, then col2im)
+     * took 697 ms of a 2477 ms dense tile and 115 ms of a 689 ms pruned one; as a Conv with the 8-D Transpose the
+     * interleave took 308 and 64 ms; with DepthToSpace and the plane Transpose 179 and 50 ms.
      *
      * @param sub the kept weights, [inputs][outputs][taps]
      */
@@ -535,12 +538,28 @@ public final class OnnxExporter {
         String wn = g.floats(l.weightName(), w, (long) outputs * taps, inputs, 1, 1, 1);
         String perTap = g.node("Conv", new String[] {x, wn}, Map.of("kernel_shape", new long[] {1, 1, 1}));
         int[] s = spec.levelShape(l.inputLevel());
-        String split = g.node("Reshape", new String[] {perTap, g.int64s(g.fresh("shape"), -1, outputs, k[0], k[1], k[2], s[0], s[1], s[2])},
-                Map.of());
-        // [N, o, kd, kh, kw, D, H, W] -> [N, o, D, kd, H, kh, W, kw]
-        String placed = g.node("Transpose", new String[] {split}, Map.of("perm", new long[] {0, 1, 5, 2, 6, 3, 7, 4}));
-        return g.node("Reshape", new String[] {placed, g.int64s(g.fresh("shape"), -1, outputs, (long) s[0] * k[0], (long) s[1] * k[1],
-            (long) s[2] * k[2])}, Map.of());
+        long[] up = {(long) s[0] * k[0], (long) s[1] * k[1], (long) s[2] * k[2]};
+        String placed;
+        if (k[1] == k[2]) {
+            // [N, (o, kd, kh, kw), D*H, W] -> DepthToSpace (CRD) -> [N, (o, kd), D*H*kh, W*kw] = [N, o, kd, D, H*kh, W*kw]
+            String rows = reshape(perTap, (long) outputs * taps, (long) s[0] * s[1], s[2]);
+            String planes = reshape(g.node("DepthToSpace", new String[] {rows}, Map.of("blocksize", (long) k[1], "mode", "CRD")), outputs,
+                    k[0], s[0], up[1], up[2]);
+            placed = k[0] == 1 ? planes : g.node("Transpose", new String[] {planes}, Map.of("perm", new long[] {0, 1, 3, 2, 4, 5}));
+        } else {
+            // [N, o, kd, kh, kw, D, H, W] -> [N, o, D, kd, H, kh, W, kw]
+            placed = g.node("Transpose", new String[] {reshape(perTap, outputs, k[0], k[1], k[2], s[0], s[1], s[2])},
+                    Map.of("perm", new long[] {0, 1, 5, 2, 6, 3, 7, 4}));
+        }
+        return reshape(placed, outputs, up[0], up[1], up[2]);
+    }
+
+    /** {@code x} reshaped to [N, dims...] (N kept). */
+    private String reshape(String x, long... dims) {
+        long[] shape = new long[dims.length + 1];
+        shape[0] = -1;
+        System.arraycopy(dims, 0, shape, 1, dims.length);
+        return g.node("Reshape", new String[] {x, g.int64s(g.fresh("shape"), shape)}, Map.of());
     }
 
     /**

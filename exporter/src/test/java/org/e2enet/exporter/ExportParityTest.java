@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
 import org.e2enet.core.bundle.ModelBundle;
+import org.e2enet.core.spec.DsffSettings;
+import org.e2enet.core.spec.Granularity;
 import org.e2enet.core.spec.ModelSpec;
 import org.e2enet.core.testing.DebianPython;
 import org.e2enet.trainer.nn.ConvMode;
@@ -118,6 +120,25 @@ class ExportParityTest {
                 long dense = OnnxExporter.export(bundle, ExportOptions.DENSE.with(spatial), CostModel.MEASURED).storedParams();
                 assertTrue(r.storedParams() <= dense, "pruning never stores more: " + r.storedParams() + " vs " + dense);
             }
+            checkWithOnnxPackage(model);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aTransposedConvWithUnequalInPlaneTapsMatchesTheTrainingModel() throws Exception {
+        // a (2,2,1) pool: the exporter's general interleave (one 8-D Transpose) instead of DepthToSpace
+        int[][] pools = {{2, 2, 1}, {2, 2, 2}, {2, 2, 2}};
+        ModelSpec spec = new ModelSpec(2, 3, 4, 16, pools, 3, new int[] {8, 8, 4}, 0.6, Granularity.parse("channel"), DsffSettings.PAPER);
+        ModelBundle bundle = ModelBundle.read(randomBundle(spec, dir, 5));
+        long[] shape = {1, 2, 8, 8, 4};
+        Random rnd = new Random(4);
+        float[] x = new float[2 * 8 * 8 * 4];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rnd.nextGaussian();
+        }
+        for (ExportOptions o : new ExportOptions[] {ExportOptions.PRUNED, ExportOptions.DENSE}) {
+            byte[] model = OnnxExporter.export(bundle, o, CostModel.MEASURED).model().toByteArray();
+            assertParity(trainingLogits(bundle, x, shape), ortLogits(model, x, shape), spec.numClasses(), o.toString());
             checkWithOnnxPackage(model);
         }
     }

@@ -10,8 +10,9 @@ import java.util.Map;
 /**
  * Counts what an exported E2ENet graph really computes, from the graph itself: shapes are propagated from
  * the input through the operators the exporter emits (Conv, ConvTranspose, Gather, Slice, Pad, Concat,
- * MaxPool, InstanceNormalization, LeakyRelu, Reshape to a constant shape, Transpose, Identity), and FLOPs are
- * 2 x the multiply-adds of every Conv and ConvTranspose (E2ENET.md's true FLOPs). Parameters are the float initializer values.
+ * MaxPool, InstanceNormalization, LeakyRelu, Reshape to a constant shape, Transpose, DepthToSpace, Identity),
+ * and FLOPs are 2 x the multiply-adds of every Conv and ConvTranspose (E2ENET.md's true FLOPs). Parameters are
+ * the float initializer values.
  *
  * @param trueFlops 2 x multiply-adds of all convolutions for the given input shape
  * @param storedParams float32 values stored in initializers
@@ -140,6 +141,13 @@ public record OnnxGraphStats(long trueFlops, long storedParams, long[] outputSha
                     for (int a = 0; a < out.length; a++) {
                         out[a] = x[(int) perm[a]];
                     }
+                }
+                case "DepthToSpace" -> {
+                    long b = ints(n, "blocksize", null)[0];
+                    if (x.length != 4 || b < 1 || x[1] % (b * b) != 0) {
+                        throw new IllegalArgumentException("node " + n.getName() + ": DepthToSpace of block " + b + " on " + Arrays.toString(x));
+                    }
+                    out = new long[] {x[0], x[1] / (b * b), Math.multiplyExact(x[2], b), Math.multiplyExact(x[3], b)};
                 }
                 case "InstanceNormalization", "LeakyRelu", "Identity" -> out = x.clone();
                 default -> throw new IllegalArgumentException("node " + n.getName() + ": operator " + n.getOpType()
