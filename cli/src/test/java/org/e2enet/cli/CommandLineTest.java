@@ -37,12 +37,26 @@ class CommandLineTest {
     void helpListsEverySubcommandAndEachHasAWorkedExample() {
         Result r = run("--help");
         assertEquals(0, r.code());
-        for (String sub : new String[] {"synth", "info", "spec", "preprocess", "train", "export", "predict", "parity", "bench", "evaluate"}) {
+        for (String sub : new String[] {"synth", "info", "spec", "preprocess", "train", "export", "predict", "parity", "bench", "evaluate",
+            "devices"}) {
             assertTrue(r.out().contains(sub), sub);
             Result h = run(sub, "--help");
             assertEquals(0, h.code());
             assertTrue(h.out().contains("Examples:") && h.out().contains("e2enet " + sub), sub + " help has an example");
         }
+    }
+
+    @Test
+    void devicesReportsTheGpuStackInOneLineAndTheCpuProvider() throws Exception {
+        Result r = run("devices", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode n = new ObjectMapper().readTree(r.out());
+        String summary = n.get("gpuStack").get("summary").asText();
+        assertTrue(summary.startsWith("GPU stack: ") && !summary.contains("\n"), summary);
+        assertEquals(n.get("gpuStack").get("mismatches").size() == 0, summary.endsWith(": matches this build"), summary);
+        assertTrue(n.get("ortProviders").toString().contains("CPUExecutionProvider"), r.out());
+        Result table = run("devices");
+        assertTrue(table.out().startsWith(summary) && table.out().contains("ONNX Runtime providers in this build: "), table.out());
     }
 
     @Test
@@ -174,7 +188,7 @@ class CommandLineTest {
                 dir.resolve("p3").toString(), "--backend", "tensorrt");
         if (noTrt.code() != 0) {
             assertEquals(2, noTrt.code(), noTrt.err());
-            assertTrue(noTrt.err().contains("TensorRT 8.6") || noTrt.err().contains("CUDA device"), noTrt.err());
+            assertTrue(noTrt.err().contains("TensorRT 10") && noTrt.err().contains("GPU stack: ") || noTrt.err().contains("CUDA device"), noTrt.err());
         }
         Path pred = dir.resolve("pred");
         Result predict = run("predict", "--onnx", onnx.toString(), "--input", ds.resolve("imagesTr").toString(), "--output", pred.toString());

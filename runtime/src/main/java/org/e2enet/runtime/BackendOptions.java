@@ -32,9 +32,4 @@ public record BackendOptions(int threads, boolean fp16, Path engineCache, int de
         String env = System.getenv("E2ENET_ENGINE_CACHE");
         return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cache", "e2enet", "engines");
     }
-
-    /** "fp16" or "fp32". */
-    public String precision() {
-        return fp16 ? "fp16" : "fp32";
-    }
 }

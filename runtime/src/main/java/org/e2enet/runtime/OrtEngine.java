@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.Map;
 import org.e2enet.core.io.BadInputException;
 import org.e2enet.core.onnx.OnnxContract;
+import org.e2enet.devices.GpuStack;
 import org.e2enet.core.window.TileBuffers;
 
 /** ONNX Runtime on the CPU, or with its CUDA or TensorRT provider. */
@@ -74,8 +75,7 @@ final class OrtEngine implements TileEngine {
         } catch (OrtException | LinkageError e) {
             throw new BadInputException(backend.label() + ": ONNX Runtime's " + (backend == Backend.ORT_TRT ? "TensorRT/" : "")
                     + "CUDA provider cannot be loaded (" + firstLine(String.valueOf(e.getMessage())) + "). Build with 'mvn install -Pcuda' "
-                    + "(onnxruntime_gpu) and install CUDA 12.x with cuDNN 9" + (backend == Backend.ORT_TRT ? " and TensorRT 10" : "")
-                    + ", or use --backend ort-cpu", e);
+                    + "(onnxruntime_gpu) and install " + GpuStack.EXPECTED + ", or use --backend ort-cpu. " + GpuStack.scan().summary(), e);
         }
     }
 

@@ -29,12 +29,13 @@ import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.tensorrt.global.nvinfer;
 import org.bytedeco.tensorrt.global.nvonnxparser;
-import org.bytedeco.tensorrt.nvinfer.Dims32;
+import org.bytedeco.tensorrt.nvinfer.Dims64;
 import org.bytedeco.tensorrt.nvinfer.IBuilder;
 import org.bytedeco.tensorrt.nvinfer.IBuilderConfig;
 import org.bytedeco.tensorrt.nvinfer.ICudaEngine;
 import org.bytedeco.tensorrt.nvinfer.IExecutionContext;
 import org.bytedeco.tensorrt.nvinfer.IHostMemory;
+import org.bytedeco.tensorrt.nvinfer.ILayer;
 import org.bytedeco.tensorrt.nvinfer.ILogger;
 import org.bytedeco.tensorrt.nvinfer.INetworkDefinition;
 import org.bytedeco.tensorrt.nvinfer.IOptimizationProfile;
@@ -44,16 +45,19 @@ import org.e2enet.core.io.AtomicFiles;
 import org.e2enet.core.io.BadInputException;
 import org.e2enet.core.onnx.OnnxContract;
 import org.e2enet.core.spec.ModelSpec;
+import org.e2enet.devices.GpuStack;
 
 /**
- * Native TensorRT through bytedeco's bindings: the engine is built from the ONNX file once (FP32 or FP16,
+ * Native TensorRT 10 through bytedeco's bindings: the engine is built from the ONNX file once as its
+ * {@link TensorRtBuild} says (FP32, FP16 with normalisation held in FP32, or INT8 from the graph's Q/DQ scales;
  * an optimisation profile for batches 1..maxBatch at the patch size), serialised into the engine cache under
- * its {@link EngineCacheKey}, and deserialised on later runs. Needs TensorRT 8.6 and the CUDA 12 runtime.
+ * its {@link EngineCacheKey}, and deserialised on later runs. Needs TensorRT 10 and the CUDA 12 runtime, the
+ * stack ONNX Runtime's GPU build uses too.
  */
 final class TensorRtEngine implements TileEngine {
-    private static final String INSTALL = "the native TensorRT backend needs TensorRT 8.6 (libnvinfer.so.8, libnvonnxparser.so.8) and the "
-            + "CUDA 12.x runtime (libcudart.so.12) with cuDNN 8.9 on the library path (LD_LIBRARY_PATH); install TensorRT 8.6 GA for "
-            + "CUDA 12 from NVIDIA, or use --backend ort-trt, ort-cuda or ort-cpu";
+    private static final String INSTALL = "the native TensorRT backend needs TensorRT 10 (libnvinfer.so.10, libnvonnxparser.so.10) and the "
+            + "CUDA 12 runtime (libcudart.so.12) on the library path (LD_LIBRARY_PATH); install " + GpuStack.EXPECTED
+            + ", or use --backend ort-cpu";
     private final IRuntime runtime;
     private final ICudaEngine engine;
     private final IExecutionContext context;
@@ -96,12 +100,13 @@ final class TensorRtEngine implements TileEngine {
                 root = root.getCause();
             }
             throw new BadInputException("tensorrt: cannot load TensorRT/CUDA (" + OrtEngine.firstLine(String.valueOf(root.getMessage())) + "); "
-                    + INSTALL, e);
+                    + INSTALL + ". " + GpuStack.scan().summary(), e);
         }
     }
 
     /** Opens {@code file} on the GPU, building and caching its engine when the cache has none for this key. */
     static TensorRtEngine open(Path file, ModelSpec spec, BackendOptions options) {
+        TensorRtBuild build = TensorRtBuild.of(file, options);
         loadNatives();
         int[] count = new int[1];
         int status = cudaGetDeviceCount(count);
@@ -114,7 +119,7 @@ final class TensorRtEngine implements TileEngine {
         cudaDeviceProp prop = new cudaDeviceProp();
         check(cudaGetDeviceProperties(prop, options.deviceId()), "cudaGetDeviceProperties");
         EngineCacheKey key = new EngineCacheKey(EngineCacheKey.sha256(file), prop.name().getString(), prop.major() * 10 + prop.minor(),
-                options.precision(), options.maxBatch(), nvinfer.getInferLibVersion());
+                build.precision(), options.maxBatch(), nvinfer.getInferLibVersion());
         Path plan = options.engineCache().resolve(key.fileName());
         IRuntime runtime = nvinfer.createInferRuntime(Logger.INSTANCE);
         ICudaEngine engine = null;
@@ -125,7 +130,7 @@ final class TensorRtEngine implements TileEngine {
             }
         }
         if (engine == null) {
-            byte[] bytes = build(file, spec, options);
+            byte[] bytes = build(file, spec, options, build);
             try {
                 AtomicFiles.write(plan, out -> out.write(bytes));
             } catch (IOException e) {
@@ -144,11 +149,11 @@ final class TensorRtEngine implements TileEngine {
         return plan;
     }
 
-    private static byte[] build(Path file, ModelSpec spec, BackendOptions options) {
+    private static byte[] build(Path file, ModelSpec spec, BackendOptions options, TensorRtBuild build) {
         Logger.INSTANCE.clear();
-        System.err.println("tensorrt: building the " + options.precision() + " engine for " + file + " (first run on this GPU; cached after)");
+        System.err.println("tensorrt: building the " + build.precision() + " engine for " + file + " (first run on this GPU; cached after)");
         IBuilder builder = nvinfer.createInferBuilder(Logger.INSTANCE);
-        INetworkDefinition network = builder.createNetworkV2(1 << nvinfer.NetworkDefinitionCreationFlag.kEXPLICIT_BATCH.value);
+        INetworkDefinition network = builder.createNetworkV2(0); // TensorRT 10: every network has an explicit batch
         IParser parser = nvonnxparser.createParser(network, Logger.INSTANCE);
         try {
             if (!parser.parseFromFile(file.toString(), ILogger.Severity.kWARNING.value)) {
@@ -159,10 +164,7 @@ final class TensorRtEngine implements TileEngine {
                 throw BadInputException.of(file, "TensorRT's ONNX parser refuses it: " + errors);
             }
             IBuilderConfig config = builder.createBuilderConfig();
-            config.setMemoryPoolLimit(nvinfer.MemoryPoolType.kWORKSPACE, 1L << 30);
-            if (options.fp16()) {
-                config.setFlag(nvinfer.BuilderFlag.kFP16);
-            }
+            configure(config, network, build);
             IOptimizationProfile profile = builder.createOptimizationProfile();
             profile.setDimensions(OnnxContract.INPUT, nvinfer.OptProfileSelector.kMIN, dims(spec, 1));
             profile.setDimensions(OnnxContract.INPUT, nvinfer.OptProfileSelector.kOPT, dims(spec, options.maxBatch()));
@@ -174,13 +176,39 @@ final class TensorRtEngine implements TileEngine {
             }
             byte[] bytes = new byte[Math.toIntExact(serialized.size())];
             new BytePointer(serialized.data()).capacity(serialized.size()).get(bytes);
-            serialized.destroy();
-            config.destroy();
+            serialized.close();
+            config.close();
             return bytes;
         } finally {
-            parser.destroy();
-            network.destroy();
-            builder.destroy();
+            parser.close();
+            network.close();
+            builder.close();
+        }
+    }
+
+    /**
+     * Applies {@code build} to the builder: the workspace limit, FP16, explicit INT8 (the Q/DQ scales of the
+     * graph, no calibrator), and FP32 precision constraints on the normalisation layers under reduced precision.
+     */
+    private static void configure(IBuilderConfig config, INetworkDefinition network, TensorRtBuild build) {
+        config.setMemoryPoolLimit(nvinfer.MemoryPoolType.kWORKSPACE, build.workspaceBytes());
+        if (build.fp16()) {
+            config.setFlag(nvinfer.BuilderFlag.kFP16);
+        }
+        if (build.explicitInt8()) {
+            config.setFlag(nvinfer.BuilderFlag.kINT8);
+        }
+        if (build.normsInFp32()) {
+            config.setFlag(nvinfer.BuilderFlag.kOBEY_PRECISION_CONSTRAINTS);
+            for (int i = 0; i < network.getNbLayers(); i++) {
+                ILayer layer = network.getLayer(i);
+                if (layer.getType() == nvinfer.LayerType.kNORMALIZATION) {
+                    layer.setPrecision(nvinfer.DataType.kFLOAT);
+                    for (int o = 0; o < layer.getNbOutputs(); o++) {
+                        layer.setOutputType(o, nvinfer.DataType.kFLOAT);
+                    }
+                }
+            }
         }
     }
 
@@ -198,16 +226,16 @@ final class TensorRtEngine implements TileEngine {
         }
     }
 
-    private static Dims32 dims(ModelSpec spec, long batch) {
+    private static Dims64 dims(ModelSpec spec, long batch) {
         int[] p = spec.patchSize();
         return dims(new long[] {batch, spec.inputChannels(), p[0], p[1], p[2]});
     }
 
-    private static Dims32 dims(long[] shape) {
-        Dims32 d = new Dims32();
+    private static Dims64 dims(long[] shape) {
+        Dims64 d = new Dims64();
         d.nbDims(shape.length);
         for (int i = 0; i < shape.length; i++) {
-            d.d(i, Math.toIntExact(shape[i]));
+            d.d(i, shape[i]);
         }
         return d;
     }
@@ -250,9 +278,9 @@ final class TensorRtEngine implements TileEngine {
             cudaFree(deviceInput);
             cudaFree(deviceOutput);
             cudaStreamDestroy(stream);
-            context.destroy();
-            engine.destroy();
-            runtime.destroy();
+            context.close();
+            engine.close();
+            runtime.close();
         }
     }
 
