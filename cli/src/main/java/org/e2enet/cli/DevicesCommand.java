@@ -1,61 +1,82 @@
 package org.e2enet.cli;
 
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtProvider;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.e2enet.devices.GpuInfo;
 import org.e2enet.devices.GpuStack;
+import org.e2enet.devices.Machine;
 import org.e2enet.devices.NativeLibrary;
+import org.e2enet.runtime.OrtProviders;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code e2enet devices}: the GPU stack this machine has against the one this build needs, and ONNX Runtime's providers. */
+/** {@code e2enet devices}: what this machine offers a deployment. */
 @Command(name = "devices", mixinStandardHelpOptions = true,
-        description = "What this machine offers the GPU backends, read from the file system (nothing is loaded, nothing needs a GPU): "
-                + "the CUDA runtime, cuBLAS, cuDNN and TensorRT libraries found (LD_LIBRARY_PATH and the usual library directories) "
-                + "and the NVIDIA driver version, checked in one line against the stack this build needs ("
-                + GpuStack.EXPECTED + "); and the execution providers of the loaded ONNX Runtime build.",
+        description = "What this machine offers a deployment, read from the machine (no network; never fails without a GPU): the CPU "
+                + "(model, cores, the instruction-set flags that change kernel choice), memory (and a cgroup limit), NVIDIA GPUs "
+                + "(nvidia-smi), the CUDA runtime, cuBLAS, cuDNN and TensorRT libraries and driver found, checked in one line against the "
+                + "stack this build needs (" + GpuStack.EXPECTED + "), and the ONNX Runtime providers offered and initialising here.",
         footer = {"", "Examples:", "  e2enet devices", "  e2enet devices --json"})
 final class DevicesCommand implements Callable<Integer> {
-    @Option(names = "--json", description = "Print JSON with keys gpuStack (libraries, driverVersion, mismatches, summary) and ortProviders.")
+    @Option(names = "--json", description = "Print JSON with keys cpu, memory, gpus, gpuAbsentReason, libraries, gpuStack and ortProviders.")
     boolean json;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec cmd;
 
     @Override
-    public Integer call() {
-        GpuStack stack = GpuStack.scan();
-        List<String> providers = OrtEnvironment.getAvailableProviders().stream().map(OrtProvider::getName).sorted().toList();
+    public Integer call() throws IOException {
+        Machine m = Machine.discover();
+        List<OrtProviders.Status> providers = OrtProviders.probe();
         PrintWriter o = cmd.commandLine().getOut();
         if (json) {
-            Map<String, Object> gpu = new LinkedHashMap<>();
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("cpu", m.cpu());
+            out.put("memory", m.memory());
+            out.put("gpus", m.gpus());
+            out.put("gpuAbsentReason", m.gpuAbsentReason());
             Map<String, Object> libs = new LinkedHashMap<>();
-            for (NativeLibrary l : stack.libraries().values()) {
+            for (NativeLibrary l : m.gpuStack().libraries().values()) {
                 Map<String, String> lib = new LinkedHashMap<>();
                 lib.put("name", l.name());
                 lib.put("version", l.versionText());
                 lib.put("file", l.file());
                 libs.put(l.soname(), lib);
             }
-            gpu.put("libraries", libs);
-            gpu.put("driverVersion", stack.driverVersion());
-            gpu.put("mismatches", stack.mismatches());
-            gpu.put("summary", stack.summary());
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("gpuStack", gpu);
+            out.put("libraries", libs);
+            Map<String, Object> stack = new LinkedHashMap<>();
+            stack.put("driverVersion", m.gpuStack().driverVersion());
+            stack.put("mismatches", m.gpuStack().mismatches());
+            stack.put("summary", m.gpuStack().summary());
+            out.put("gpuStack", stack);
             out.put("ortProviders", providers);
             o.println(Json.write(out));
         } else {
-            o.println(stack.summary());
-            for (NativeLibrary l : stack.libraries().values()) {
+            o.printf(Locale.ROOT, "cpu      %s: %d logical / %d physical cores; flags %s%n", m.cpu().model(), m.cpu().logicalCores(),
+                    m.cpu().physicalCores(), m.cpu().flags().isEmpty() ? "(none of interest)" : String.join(" ", m.cpu().flags()));
+            o.printf(Locale.ROOT, "memory   %.1f GiB total, %.1f GiB available%s%n", m.memory().totalBytes() / 1073741824.0,
+                    m.memory().availableBytes() / 1073741824.0, m.memory().limitBytes() == null ? ""
+                            : String.format(Locale.ROOT, ", cgroup limit %.1f GiB", m.memory().limitBytes() / 1073741824.0));
+            if (m.gpus().isEmpty()) {
+                o.println("gpus     none: " + m.gpuAbsentReason());
+            }
+            for (GpuInfo g : m.gpus()) {
+                o.printf(Locale.ROOT, "gpu %d    %s, compute %s, %.1f GiB, driver %s%n", g.index(), g.name(), g.computeCapability(),
+                        g.memoryBytes() / 1073741824.0, g.driverVersion());
+            }
+            o.println(m.gpuStack().summary());
+            for (NativeLibrary l : m.gpuStack().libraries().values()) {
                 o.printf("  %-22s %-12s %s%n", l.name(), l.versionText(), l.file());
             }
-            o.println("ONNX Runtime providers in this build: " + String.join(", ", providers));
+            for (OrtProviders.Status p : providers) {
+                o.printf("ort      %-26s %s%n", p.name(), p.initialises() ? "initialises" : (p.offered() ? "offered, " : "") + p.reason());
+            }
         }
         o.flush();
         return 0;

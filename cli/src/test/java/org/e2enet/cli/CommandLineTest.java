@@ -47,16 +47,22 @@ class CommandLineTest {
     }
 
     @Test
-    void devicesReportsTheGpuStackInOneLineAndTheCpuProvider() throws Exception {
+    void devicesDescribesTheMachineAndChecksTheGpuStackInOneLine() throws Exception {
         Result r = run("devices", "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode n = new ObjectMapper().readTree(r.out());
+        assertEquals(Runtime.getRuntime().availableProcessors() <= n.get("cpu").get("logicalCores").asInt(), true, r.out());
+        assertTrue(n.get("memory").get("totalBytes").asLong() > 0, r.out());
+        assertEquals(n.get("gpus").size() == 0, !n.get("gpuAbsentReason").isNull(), r.out());
         String summary = n.get("gpuStack").get("summary").asText();
         assertTrue(summary.startsWith("GPU stack: ") && !summary.contains("\n"), summary);
         assertEquals(n.get("gpuStack").get("mismatches").size() == 0, summary.endsWith(": matches this build"), summary);
-        assertTrue(n.get("ortProviders").toString().contains("CPUExecutionProvider"), r.out());
+        JsonNode cpuProvider = n.get("ortProviders").get(0);
+        assertEquals("CPUExecutionProvider", cpuProvider.get("name").asText());
+        assertTrue(cpuProvider.get("initialises").asBoolean());
         Result table = run("devices");
-        assertTrue(table.out().startsWith(summary) && table.out().contains("ONNX Runtime providers in this build: "), table.out());
+        assertTrue(table.out().startsWith("cpu ") && table.out().contains(summary) && table.out().contains("CPUExecutionProvider"),
+                table.out());
     }
 
     @Test

@@ -10,6 +10,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.e2enet.core.io.BadInputException;
 import org.e2enet.core.spec.ModelSpec;
@@ -58,6 +59,19 @@ class BackendTest {
         assertNotEquals(k.fileName(), new EngineCacheKey(k.modelSha256(), k.gpuName(), 86, "fp32", 8, 8601).fileName());
         assertNotEquals(k.fileName(), new EngineCacheKey(k.modelSha256(), k.gpuName(), 86, "fp16", 4, 8601).fileName());
         assertNotEquals(k.fileName(), new EngineCacheKey(k.modelSha256(), k.gpuName(), 86, "fp16", 8, 8602).fileName());
+    }
+
+    @Test
+    void providerProbeSaysWhichProvidersTheBuildOffersAndWhichInitialise() {
+        List<OrtProviders.Status> p = OrtProviders.probe();
+        assertEquals("CPUExecutionProvider", p.get(0).name());
+        assertTrue(p.get(0).offered() && p.get(0).initialises());
+        OrtProviders.Status cuda = p.stream().filter(s -> s.name().equals("CUDAExecutionProvider")).findFirst().orElseThrow();
+        assertEquals(OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA), cuda.offered());
+        if (!cuda.offered()) {
+            assertTrue(!cuda.initialises() && cuda.reason().contains("-Pcuda"), cuda.reason());
+        }
+        assertTrue(p.stream().allMatch(s -> s.initialises() == (s.reason() == null)), p.toString());
     }
 
     @Test
