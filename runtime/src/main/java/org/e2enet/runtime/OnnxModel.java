@@ -9,6 +9,7 @@ import org.e2enet.core.preprocess.Plans;
 import org.e2enet.core.spec.ModelSpec;
 import org.e2enet.core.window.TileBuffers;
 import org.e2enet.core.window.TileNetwork;
+import org.e2enet.devices.GpuStack;
 
 /**
  * An exported E2ENet ready to run on one backend: its spec and plans come from the model's own metadata, so
@@ -40,8 +41,9 @@ public final class OnnxModel implements TileNetwork, AutoCloseable {
 
     /**
      * Opens {@code file} on {@code backend}; a missing GPU library is a {@link BadInputException} saying what to
-     * install. {@link Backend#AUTO} tries native TensorRT, then ONNX Runtime's TensorRT and CUDA providers, then the
-     * CPU, and {@link #choice()} says which it took and why.
+     * install. {@link Backend#AUTO} takes native TensorRT, then ONNX Runtime's TensorRT and CUDA providers, then the
+     * CPU: the first that the machine's discovery does not rule out ({@link AutoBackend}) and that loads; {@link
+     * #choice()} says which it took and why it skipped each faster one.
      */
     public static OnnxModel open(Path file, Backend backend, BackendOptions options) {
         E2eNetOnnx onnx = E2eNetOnnx.read(file);
@@ -49,7 +51,14 @@ public final class OnnxModel implements TileNetwork, AutoCloseable {
             return new OnnxModel(engine(onnx, backend, options), onnx, backend, backend.label(), options.threads());
         }
         List<String> skipped = new ArrayList<>();
+        GpuStack stack = GpuStack.scan();
+        List<OrtProviders.Status> providers = OrtProviders.probe();
         for (Backend b : AUTO_ORDER) {
+            String ruledOut = AutoBackend.skipReason(b, stack, providers);
+            if (ruledOut != null) {
+                skipped.add(b.label() + " unavailable: " + ruledOut);
+                continue;
+            }
             try {
                 TileEngine engine = engine(onnx, b, options);
                 String why = skipped.isEmpty() ? "" : " (" + String.join("; ", skipped) + ")";

@@ -75,6 +75,30 @@ class BackendTest {
     }
 
     @Test
+    void autoRulesOutWhatTheMachineLacksBeforeTryingIt() throws Exception {
+        Path none = Files.createDirectories(dir.resolve("nolibs"));
+        GpuStack bare = GpuStack.scan(List.of(none), dir.resolve("no-driver"));
+        List<OrtProviders.Status> cpuOnly = List.of(new OrtProviders.Status("CPUExecutionProvider", true, true, null),
+                new OrtProviders.Status("CUDAExecutionProvider", false, false, "not in this ONNX Runtime build"),
+                new OrtProviders.Status("TensorrtExecutionProvider", false, false, "not in this ONNX Runtime build"));
+        assertEquals("no NVIDIA driver", AutoBackend.skipReason(Backend.TENSORRT, bare, cpuOnly));
+        assertEquals("CUDAExecutionProvider: not in this ONNX Runtime build", AutoBackend.skipReason(Backend.ORT_CUDA, bare, cpuOnly));
+        assertEquals(null, AutoBackend.skipReason(Backend.ORT_CPU, bare, cpuOnly));
+        Path libs = Files.createDirectories(dir.resolve("libs"));
+        for (String f : new String[] {"libcudart.so.12.9.37", "libcublas.so.12.9.1", "libnvinfer.so.8.6.1", "libnvonnxparser.so.8.6.1"}) {
+            Files.createFile(libs.resolve(f));
+        }
+        Path driver = Files.writeString(dir.resolve("version"), "NVRM version: NVIDIA UNIX x86_64 Kernel Module  575.51.03  Tue\n");
+        GpuStack oldTrt = GpuStack.scan(List.of(libs), driver);
+        assertEquals("TensorRT 8.6.1 found, this build needs 10.x; TensorRT ONNX parser 8.6.1 found, this build needs 10.x",
+                AutoBackend.skipReason(Backend.TENSORRT, oldTrt, cpuOnly), "cuDNN is not needed by native TensorRT 10");
+        List<OrtProviders.Status> gpu = List.of(new OrtProviders.Status("CUDAExecutionProvider", true, true, null),
+                new OrtProviders.Status("TensorrtExecutionProvider", true, false, "libnvinfer.so.10: cannot open shared object file"));
+        assertEquals(null, AutoBackend.skipReason(Backend.ORT_CUDA, oldTrt, gpu));
+        assertEquals("TensorrtExecutionProvider: libnvinfer.so.10: cannot open shared object file", AutoBackend.skipReason(Backend.ORT_TRT, oldTrt, gpu));
+    }
+
+    @Test
     void missingGpuLibrariesAreExplainedAndAutoFallsBackToTheCpu() throws Exception {
         assumeFalse(OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA), "this machine has ONNX Runtime's CUDA provider");
         ModelSpec spec = RuntimeFixtures.spec(new int[] {16, 32, 32}, 3);
