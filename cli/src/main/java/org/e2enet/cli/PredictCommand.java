@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.e2enet.runtime.CaseFiles;
 import org.e2enet.runtime.CasePrediction;
+import org.e2enet.runtime.Deployments;
 import org.e2enet.runtime.Segmenter;
 import org.e2enet.runtime.SegmenterOptions;
 import picocli.CommandLine;
@@ -22,10 +23,14 @@ import picocli.CommandLine.Option;
             "  e2enet predict --onnx models/tiny.onnx --input data/phantoms/imagesTs --output predictions",
             "  e2enet predict --onnx m.onnx --input ct.nii.gz --output out --tta --batch 2 --threads 2 --probabilities",
             "  e2enet predict --onnx m.onnx --input cases/ --output out --backend tensorrt --fp16 --batch 4   # engine cached on first run",
-            "  e2enet predict --onnx m.onnx --input cases/ --output out --backend auto                       # says which it took"})
+            "  e2enet predict --onnx m.onnx --input cases/ --output out --backend auto                       # says which it took",
+            "  e2enet predict --deployment deployment.json --input cases/ --output out                      # as 'e2enet plan' chose"})
 final class PredictCommand implements Callable<Integer> {
-    @Option(names = "--onnx", required = true, description = "Exported model (.onnx).")
+    @Option(names = "--onnx", description = "Exported model (.onnx); or --deployment.")
     Path onnx;
+
+    @Option(names = "--deployment", description = "A deployment profile from 'e2enet plan': its model, backend, threads and batch.")
+    Path deployment;
 
     @Option(names = "--input", required = true, description = "A NIfTI file or a directory of {case}_XXXX.nii.gz files.")
     Path input;
@@ -54,11 +59,18 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter o = cmd.commandLine().getOut();
+        if ((onnx == null) == (deployment == null)) {
+            throw new IllegalArgumentException("give --onnx or --deployment (one of them)");
+        }
         CasePrediction.prepareOutput(output);
-        try (Segmenter segmenter = Segmenter.open(onnx, backend.backend, backend.options(batch), SegmenterOptions.defaults().withStep(step)
+        SegmenterOptions options = SegmenterOptions.defaults().withStep(step)
                 .withMirroring(tta ? SegmenterOptions.Mirroring.ALL_FLIPS : SegmenterOptions.Mirroring.NONE).withBatch(batch)
-                .withOutputs(probabilities ? SegmenterOptions.Outputs.LABELS_AND_PROBABILITIES : SegmenterOptions.Outputs.LABELS))) {
-            o.println("backend: " + segmenter.model().choice());
+                .withOutputs(probabilities ? SegmenterOptions.Outputs.LABELS_AND_PROBABILITIES : SegmenterOptions.Outputs.LABELS);
+        try (Segmenter segmenter = deployment != null ? Deployments.open(deployment, options)
+                : Segmenter.open(onnx, backend.backend, backend.options(batch), options)) {
+            o.println("backend: " + segmenter.model().choice() + (deployment == null ? ""
+                    : String.format(Locale.ROOT, " (deployment %s: %d threads, batch %d)", deployment, segmenter.model().threads(),
+                            segmenter.options().batch())));
             List<CaseFiles> cases = CaseFiles.find(input, segmenter.model().spec().inputChannels());
             ConsoleProgress progress = new ConsoleProgress();
             progress.start("predict", cases.size());

@@ -38,7 +38,7 @@ class CommandLineTest {
         Result r = run("--help");
         assertEquals(0, r.code());
         for (String sub : new String[] {"synth", "info", "spec", "preprocess", "train", "export", "predict", "parity", "bench", "evaluate",
-            "devices"}) {
+            "devices", "plan"}) {
             assertTrue(r.out().contains(sub), sub);
             Result h = run(sub, "--help");
             assertEquals(0, h.code());

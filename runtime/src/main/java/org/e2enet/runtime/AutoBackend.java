@@ -9,8 +9,15 @@ import org.e2enet.devices.GpuStack;
  * providers need to be offered by the loaded build and to initialise here. A backend not ruled out is still
  * tried, and a failure then is a reason too.
  */
-final class AutoBackend {
+public final class AutoBackend {
     private AutoBackend() {
+    }
+
+    /** The backends discovery does not rule out on this machine, fastest first (ort-cpu always last). */
+    public static List<Backend> worthTrying() {
+        GpuStack stack = GpuStack.scan();
+        List<OrtProviders.Status> providers = OrtProviders.probe();
+        return OnnxModel.AUTO_ORDER.stream().filter(b -> skipReason(b, stack, providers) == null).toList();
     }
 
     /** Why {@code b} cannot run here, or null when it is worth trying. */

@@ -48,18 +48,7 @@ public final class Benchmark {
         double first = Double.NaN;
         for (Path file : models) {
             try (OnnxModel model = OnnxModel.open(file, backend, options)) {
-                long[] shape = tileShape(model.spec());
-                shape[0] = batch;
-                float[] x = randomTile(shape);
-                double[] ms = new double[runs];
-                for (int i = -WARMUPS; i < runs; i++) {
-                    long t0 = System.nanoTime();
-                    model.run(x, shape);
-                    if (i >= 0) {
-                        ms[i] = (System.nanoTime() - t0) / 1e6 / batch;
-                    }
-                }
-                Arrays.sort(ms);
+                double[] ms = sortedTileMs(model, batch, runs);
                 double median = ms[runs / 2];
                 first = Double.isNaN(first) ? median : first;
                 CasePrediction.Timing stages = null;
@@ -73,6 +62,26 @@ public final class Benchmark {
             }
         }
         return out;
+    }
+
+    /**
+     * Milliseconds per tile of {@code runs} timed calls on batches of {@code batch} random tiles, after
+     * {@link #WARMUPS} untimed ones, sorted.
+     */
+    static double[] sortedTileMs(OnnxModel model, int batch, int runs) {
+        long[] shape = tileShape(model.spec());
+        shape[0] = batch;
+        float[] x = randomTile(shape);
+        double[] ms = new double[runs];
+        for (int i = -WARMUPS; i < runs; i++) {
+            long t0 = System.nanoTime();
+            model.run(x, shape);
+            if (i >= 0) {
+                ms[i] = (System.nanoTime() - t0) / 1e6 / batch;
+            }
+        }
+        Arrays.sort(ms);
+        return ms;
     }
 
     /** The shape of one patch-sized tile of {@code spec}'s input, batch 1. */

@@ -63,6 +63,11 @@ public final class Segmenter implements AutoCloseable {
         return model;
     }
 
+    /** How it segments. */
+    public SegmenterOptions options() {
+        return options;
+    }
+
     /** Segments one case given as one volume per channel (all on the same grid). */
     public Segmentation segment(String id, List<Volume> channels) {
         int expected = model.spec().inputChannels();

@@ -18,6 +18,10 @@ public final class OnnxContract {
     public static final String ACCOUNTING = "e2enet.accounting";
     /** Metadata key of the weight digests (JSON, {@link WeightDigests}). */
     public static final String DIGESTS = "e2enet.digests";
+    /** Metadata key of a calibrated model's precision (fp16, int8; absent: fp32). */
+    public static final String PRECISION = "e2enet.precision";
+    /** Suffix of the calibration report beside a calibrated model ({@code {model}.calibration.json}); its {@code passed} says whether the gate passed. */
+    public static final String CALIBRATION_REPORT_SUFFIX = ".calibration.json";
 
     private OnnxContract() {
     }

@@ -1,0 +1,42 @@
+package org.e2enet.devices;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.e2enet.core.io.InputFiles;
+import org.e2enet.core.io.Sha256;
+import org.e2enet.core.onnx.E2eNetOnnx;
+import org.e2enet.core.onnx.OnnxContract;
+
+/** Exported models as planner variants: their digest, precision and whether their accuracy gate lets them be deployed. */
+public final class ModelVariants {
+    private ModelVariants() {
+    }
+
+    /**
+     * The variant of {@code model}: FP32 (no {@value OnnxContract#PRECISION} metadata) may always be deployed; a
+     * reduced-precision model only when its calibration report beside it says {@code "passed": true}.
+     */
+    public static DeploymentPlanner.Variant of(Path model) {
+        E2eNetOnnx onnx = E2eNetOnnx.read(model);
+        String precision = onnx.metadata().getOrDefault(OnnxContract.PRECISION, "fp32");
+        return new DeploymentPlanner.Variant(model.toString(), Sha256.of(model), precision, precision.equals("fp32") ? null : gate(model));
+    }
+
+    private static String gate(Path model) {
+        String name = model.getFileName().toString();
+        Path report = model.resolveSibling((name.endsWith(".onnx") ? name.substring(0, name.length() - 5) : name)
+                + OnnxContract.CALIBRATION_REPORT_SUFFIX);
+        if (!Files.isRegularFile(report)) {
+            return "no calibration report " + report.getFileName() + " beside it: its accuracy gate is unknown";
+        }
+        try {
+            JsonNode passed = new ObjectMapper().readTree(InputFiles.readString(report)).get("passed");
+            return passed != null && passed.asBoolean(false) ? null : "calibration gate failed (" + report.getFileName() + ")";
+        } catch (IOException e) {
+            return "calibration report " + report.getFileName() + " unreadable: " + e.getMessage().lines().findFirst().orElse("");
+        }
+    }
+}
