@@ -2,15 +2,20 @@ package org.e2enet.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.e2enet.core.io.AtomicFiles;
+import org.e2enet.devices.DeviceProfile;
 import org.e2enet.devices.GpuInfo;
 import org.e2enet.devices.GpuStack;
 import org.e2enet.devices.Machine;
 import org.e2enet.devices.NativeLibrary;
+import org.e2enet.exporter.CostModel;
+import org.e2enet.exporter.CostModelMeasurement;
 import org.e2enet.runtime.OrtProviders;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,16 +27,34 @@ import picocli.CommandLine.Option;
                 + "(model, cores, the instruction-set flags that change kernel choice), memory (and a cgroup limit), NVIDIA GPUs "
                 + "(nvidia-smi), the CUDA runtime, cuBLAS, cuDNN and TensorRT libraries and driver found, checked in one line against the "
                 + "stack this build needs (" + GpuStack.EXPECTED + "), and the ONNX Runtime providers offered and initialising here.",
-        footer = {"", "Examples:", "  e2enet devices", "  e2enet devices --json"})
+        footer = {"", "Examples:", "  e2enet devices", "  e2enet devices --json",
+            "  e2enet devices --save hospital-ct-01.json --measure --threads 8   # then: e2enet export ... --device-profile hospital-ct-01.json"})
 final class DevicesCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON with keys cpu, memory, gpus, gpuAbsentReason, libraries, gpuStack and ortProviders.")
     boolean json;
+
+    @Option(names = "--save", description = "Also write this machine's device profile (format e2enet-device/1) to FILE, for "
+            + "'e2enet export --device-profile'.", paramLabel = "FILE")
+    Path save;
+
+    @Option(names = "--measure", description = "With --save: measure the exporter's cost-model constants here (dense conv and gather "
+            + "throughput, grouped-conv efficiency; about 10 s).")
+    boolean measure;
+
+    @CommandLine.Mixin
+    ThreadsOption threads;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec cmd;
 
     @Override
     public Integer call() throws IOException {
+        if (measure && save == null) {
+            throw new IllegalArgumentException("--measure needs --save FILE");
+        }
+        if (save != null) {
+            AtomicFiles.requireWritable(save);
+        }
         Machine m = Machine.discover();
         List<OrtProviders.Status> providers = OrtProviders.probe();
         PrintWriter o = cmd.commandLine().getOut();
@@ -77,6 +100,13 @@ final class DevicesCommand implements Callable<Integer> {
             for (OrtProviders.Status p : providers) {
                 o.printf("ort      %-26s %s%n", p.name(), p.initialises() ? "initialises" : (p.offered() ? "offered, " : "") + p.reason());
             }
+        }
+        if (save != null) {
+            CostModel cost = measure ? CostModelMeasurement.measure(threads.count(), 7) : null;
+            new DeviceProfile(DeviceProfile.FORMAT, m, cost == null ? null : cost.constants(), measure ? threads.count() : 0, null).write(save);
+            o.printf(Locale.ROOT, "wrote %s%s%n", save, cost == null ? " (no cost-model constants: add --measure)" : String.format(Locale.ROOT,
+                    " (cost model measured with %d threads: conv %.3g FLOP/ms, gather %.3g elements/ms, grouped efficiency %.2f)",
+                    threads.count(), cost.convFlopsPerMs(), cost.gatherElementsPerMs(), cost.groupedEfficiency()));
         }
         o.flush();
         return 0;

@@ -6,6 +6,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.e2enet.core.onnx.ExportReport;
 import org.e2enet.core.onnx.LayerExport;
+import org.e2enet.devices.DeviceProfile;
+import org.e2enet.exporter.CostModel;
 import org.e2enet.exporter.ExportOptions;
 import org.e2enet.exporter.ModelExport;
 import picocli.CommandLine;
@@ -37,13 +39,22 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--report", description = "Where to write the report (default: beside the model, .export.json).")
     Path report;
 
+    @Option(names = "--device-profile", description = "Choose lowerings with the cost model measured on the target machine "
+            + "('e2enet devices --save FILE --measure' there); default: the constants measured on the project machine.", paramLabel = "FILE")
+    Path deviceProfile;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec cmd;
 
     @Override
     public Integer call() throws Exception {
         Path reportFile = report != null ? report : ExportReport.besideModel(out);
-        ExportReport r = ModelExport.run(model, out, new ExportOptions(lowering, spatial), reportFile);
+        CostModel cost = CostModel.MEASURED;
+        if (deviceProfile != null) {
+            ExportReport.CostConstants c = DeviceProfile.costModelOf(deviceProfile);
+            cost = new CostModel(c.convFlopsPerMs(), c.gatherElementsPerMs(), c.groupedEfficiency());
+        }
+        ExportReport r = ModelExport.run(model, out, new ExportOptions(lowering, spatial), reportFile, cost);
         PrintWriter o = cmd.commandLine().getOut();
         o.printf(Locale.ROOT, "%-36s %-12s %-8s %7s %5s %10s  %s%n", "layer", "kind", "lowering", "inputs", "outs", "params", "why");
         for (LayerExport l : r.layers()) {

@@ -158,6 +158,22 @@ class CommandLineTest {
         Result export = run("export", "--model", out.toString(), "--out", onnx.toString());
         assertEquals(0, export.code(), export.err());
         assertTrue(export.out().contains("gather") && Files.isRegularFile(dir.resolve("model.export.json")), export.out());
+        Path device = dir.resolve("device.json");
+        Result save = run("devices", "--save", device.toString(), "--measure", "--threads", "2");
+        assertEquals(0, save.code(), save.err());
+        JsonNode measured = new ObjectMapper().readTree(Files.readString(device)).get("costModel");
+        assertTrue(measured.get("convFlopsPerMs").asDouble() > 1e6 && measured.get("gatherElementsPerMs").asDouble() > 1e4, measured.toString());
+        Path targeted = dir.resolve("targeted.onnx");
+        assertEquals(0, run("export", "--model", out.toString(), "--out", targeted.toString(), "--device-profile", device.toString()).code());
+        assertEquals(measured, new ObjectMapper().readTree(Files.readString(dir.resolve("targeted.export.json"))).get("costModel"),
+                "the export chose its lowerings with the target machine's constants and says so");
+        Path unmeasured = dir.resolve("unmeasured.json");
+        assertEquals(0, run("devices", "--save", unmeasured.toString()).code());
+        Result refused = run("export", "--model", out.toString(), "--out", dir.resolve("x.onnx").toString(), "--device-profile",
+                unmeasured.toString());
+        assertEquals(2, refused.code());
+        assertTrue(refused.err().contains("unmeasured.json") && refused.err().contains("--measure"), refused.err());
+        assertEquals(2, run("devices", "--measure").code(), "--measure needs --save");
         Result info = run("info", onnx.toString(), "--json");
         assertEquals(0, info.code(), info.err());
         JsonNode n = new ObjectMapper().readTree(info.out());

@@ -17,10 +17,15 @@ public final class ModelExport {
     private ModelExport() {
     }
 
-    /** Exports and writes; returns the report. */
+    /** Exports with the cost model measured on the project machine and writes; returns the report. */
     public static ExportReport run(Path bundleDir, Path out, ExportOptions options, Path reportFile) throws IOException {
+        return run(bundleDir, out, options, reportFile, CostModel.MEASURED);
+    }
+
+    /** Exports with {@code cost} (e.g. a target machine's, from its device profile) and writes; returns the report. */
+    public static ExportReport run(Path bundleDir, Path out, ExportOptions options, Path reportFile, CostModel cost) throws IOException {
         ModelBundle bundle = ModelBundle.read(bundleDir);
-        OnnxExporter.Result r = OnnxExporter.export(bundle, options, CostModel.MEASURED);
+        OnnxExporter.Result r = OnnxExporter.export(bundle, options, cost);
         ModelSpec spec = bundle.spec();
         int[] p = spec.patchSize();
         OnnxGraphStats stats = OnnxGraphStats.of(r.model(), new long[] {1, spec.inputChannels(), p[0], p[1], p[2]});
@@ -36,7 +41,7 @@ public final class ModelExport {
         ExportReport report = new ExportReport(ExportReport.FORMAT, out.toString(), bundleDir.toString(), options.lowering().label(),
                 options.spatial().label(), p, stats.trueFlops(),
                 r.layers().stream().mapToLong(LayerExport::trueFlops).sum(), expected, dense, acc.paperFlops(),
-                stats.storedParams(), acc.params(), CostModel.MEASURED.constants(), r.layers(), r.digests());
+                stats.storedParams(), acc.params(), cost.constants(), r.layers(), r.digests());
         byte[] bytes = r.model().toByteArray();
         AtomicFiles.write(out, o -> o.write(bytes));
         report.write(reportFile);

@@ -69,18 +69,15 @@ class ExportBenchmark {
 
     @Test
     void calibrateAndCompare() throws Exception {
-        // 1. dense (1,3,3) conv throughput: 96 -> 48 channels on 32 x 64 x 64
+        // 1. the cost model's constants, measured as 'e2enet devices --save --measure' does
+        CostModel measured = CostModelMeasurement.measure(2, 7);
+        System.out.printf(Locale.ROOT, "cost model: conv %.3g FLOP/ms, gather %.3g elements/ms, grouped efficiency %.2f%n",
+                measured.convFlopsPerMs(), measured.gatherElementsPerMs(), measured.groupedEfficiency());
+        // 2. the same (1,3,3) conv as conv2d over (N*D, C, H, W), with the transposes it needs
         int cin = 96;
         int cout = 48;
         long[] in = {1, cin, 32, 64, 64};
-        OnnxBuilder b = new OnnxBuilder("conv");
-        b.declare(true, "x", in[0], in[1], in[2], in[3], in[4]);
-        String w = b.floats("w", random(cout * cin * 9, 1), cout, cin, 1, 3, 3);
-        b.output(b.node("Conv", new String[] {"x", w}, Map.of("kernel_shape", new long[] {1, 3, 3}, "pads", new long[] {0, 1, 1, 0, 1, 1})), "y");
-        b.declare(false, "y", in[0], cout, in[2], in[3], in[4]);
-        double convMs = time(b.build(Map.of()).toByteArray(), "x", in, 7);
-        double flops = 2.0 * cout * cin * 9 * 32 * 64 * 64;
-        // 2. the same conv as conv2d over (N*D, C, H, W), with the transposes it needs
+        double convMs = time(CostModelMeasurement.conv(1), "x", in, 7);
         OnnxBuilder b2 = new OnnxBuilder("conv2d");
         b2.declare(true, "x", in[0], in[1], in[2], in[3], in[4]);
         String t1 = b2.node("Transpose", new String[] {"x"}, Map.of("perm", new long[] {0, 2, 1, 3, 4}));
@@ -91,30 +88,7 @@ class ExportBenchmark {
         b2.output(b2.node("Transpose", new String[] {r2}, Map.of("perm", new long[] {0, 2, 1, 3, 4})), "y");
         b2.declare(false, "y", in[0], cout, in[2], in[3], in[4]);
         double conv2dMs = time(b2.build(Map.of()).toByteArray(), "x", in, 7);
-        // 3. gather of 20% of the channels
-        OnnxBuilder b3 = new OnnxBuilder("gather");
-        b3.declare(true, "x", in[0], in[1], in[2], in[3], in[4]);
-        long[] idx = new long[cin / 5];
-        for (int i = 0; i < idx.length; i++) {
-            idx[i] = i * 5;
-        }
-        b3.output(b3.node("Gather", new String[] {"x", b3.int64s("i", idx)}, Map.of("axis", 1L)), "y");
-        b3.declare(false, "y", in[0], idx.length, in[2], in[3], in[4]);
-        double gatherMs = time(b3.build(Map.of()).toByteArray(), "x", in, 7);
-        // 4. grouped conv, 4 groups of the same total FLOPs / 4
-        OnnxBuilder b4 = new OnnxBuilder("grouped");
-        b4.declare(true, "x", in[0], in[1], in[2], in[3], in[4]);
-        String w4 = b4.floats("w", random(cout * (cin / 4) * 9, 2), cout, cin / 4, 1, 3, 3);
-        b4.output(b4.node("Conv", new String[] {"x", w4}, Map.of("kernel_shape", new long[] {1, 3, 3}, "pads", new long[] {0, 1, 1, 0, 1, 1},
-                "group", 4L)), "y");
-        b4.declare(false, "y", in[0], cout, in[2], in[3], in[4]);
-        double groupedMs = time(b4.build(Map.of()).toByteArray(), "x", in, 7);
-        System.out.printf(Locale.ROOT, "conv3d (1,3,3) %d->%d on 32x64x64: %.2f ms = %.3g FLOP/ms%n", cin, cout, convMs, flops / convMs);
         System.out.printf(Locale.ROOT, "same conv as transpose+reshape+conv2d: %.2f ms (%.2fx of conv3d)%n", conv2dMs, conv2dMs / convMs);
-        System.out.printf(Locale.ROOT, "gather of %d channels: %.2f ms = %.3g elements/ms%n", idx.length, gatherMs,
-                idx.length * 32.0 * 64 * 64 / gatherMs);
-        System.out.printf(Locale.ROOT, "grouped conv (4 groups, 1/4 FLOPs): %.2f ms; efficiency vs dense %.2f%n", groupedMs,
-                (flops / 4 / groupedMs) / (flops / convMs));
 
         // 5. small preset, sparsity 0.8: dense export vs pruned export per granularity
         for (String gran : new String[] {"kernel", "channel", "group:4"}) {

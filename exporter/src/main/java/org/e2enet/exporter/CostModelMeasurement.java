@@ -1,0 +1,93 @@
+package org.e2enet.exporter;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Measures the cost model's constants on this machine with ONNX Runtime CPU: a 96-&gt;48 (1,3,3) conv on
+ * 32x64x64 (dense throughput), a Gather of 19 of its 96 channels (gather throughput) and the same conv in 4
+ * groups (grouped efficiency), each the median of timed runs after 2 warm-ups, spinning off as the runtime runs.
+ */
+public final class CostModelMeasurement {
+    private static final long[] INPUT = {1, 96, 32, 64, 64};
+    private static final int OUTPUTS = 48;
+
+    private CostModelMeasurement() {
+    }
+
+    /** The constants with {@code threads} intra-op threads, {@code runs} timed runs each. */
+    public static CostModel measure(int threads, int runs) {
+        int cin = (int) INPUT[1];
+        double voxels = (double) INPUT[2] * INPUT[3] * INPUT[4];
+        double convMs = time(conv(1), threads, runs);
+        double flops = 2.0 * OUTPUTS * cin * 9 * voxels;
+        long[] channels = new long[cin / 5];
+        for (int i = 0; i < channels.length; i++) {
+            channels[i] = i * 5L;
+        }
+        double gatherMs = time(gather(channels), threads, runs);
+        double groupedMs = time(conv(4), threads, runs);
+        return new CostModel(flops / convMs, channels.length * voxels / gatherMs, (flops / 4 / groupedMs) / (flops / convMs));
+    }
+
+    /** The (1,3,3) conv of the measurement in {@code groups} groups. */
+    static byte[] conv(int groups) {
+        OnnxBuilder b = new OnnxBuilder("conv");
+        b.declare(true, "x", INPUT[0], INPUT[1], INPUT[2], INPUT[3], INPUT[4]);
+        int perGroup = (int) INPUT[1] / groups;
+        String w = b.floats("w", random(OUTPUTS * perGroup * 9), OUTPUTS, perGroup, 1, 3, 3);
+        b.output(b.node("Conv", new String[] {"x", w}, Map.of("kernel_shape", new long[] {1, 3, 3}, "pads", new long[] {0, 1, 1, 0, 1, 1},
+                "group", (long) groups)), "y");
+        b.declare(false, "y", INPUT[0], OUTPUTS, INPUT[2], INPUT[3], INPUT[4]);
+        return b.build(Map.of()).toByteArray();
+    }
+
+    private static byte[] gather(long[] channels) {
+        OnnxBuilder b = new OnnxBuilder("gather");
+        b.declare(true, "x", INPUT[0], INPUT[1], INPUT[2], INPUT[3], INPUT[4]);
+        b.output(b.node("Gather", new String[] {"x", b.int64s("i", channels)}, Map.of("axis", 1L)), "y");
+        b.declare(false, "y", INPUT[0], channels.length, INPUT[2], INPUT[3], INPUT[4]);
+        return b.build(Map.of()).toByteArray();
+    }
+
+    private static float[] random(int n) {
+        Random r = new Random(1);
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) r.nextGaussian() * 0.1f;
+        }
+        return v;
+    }
+
+    /** Median milliseconds of {@code runs} runs of {@code model} on the measurement's input, after 2 warm-ups. */
+    static double time(byte[] model, int threads, int runs) {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        float[] x = random((int) Arrays.stream(INPUT).reduce(1, (a, b) -> a * b));
+        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+            o.setIntraOpNumThreads(threads);
+            o.setInterOpNumThreads(1);
+            o.addConfigEntry("session.intra_op.allow_spinning", "0");
+            try (OrtSession s = env.createSession(model, o); OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), INPUT)) {
+                double[] ms = new double[runs];
+                for (int i = -2; i < runs; i++) {
+                    long t0 = System.nanoTime();
+                    try (OrtSession.Result res = s.run(Map.of("x", t))) {
+                        if (i >= 0) {
+                            ms[i] = (System.nanoTime() - t0) / 1e6;
+                        }
+                    }
+                }
+                Arrays.sort(ms);
+                return ms[runs / 2];
+            }
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime failed on the cost-model measurement: " + e.getMessage(), e);
+        }
+    }
+}
