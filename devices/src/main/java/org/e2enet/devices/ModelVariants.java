@@ -26,9 +26,7 @@ public final class ModelVariants {
     }
 
     private static String gate(Path model) {
-        String name = model.getFileName().toString();
-        Path report = model.resolveSibling((name.endsWith(".onnx") ? name.substring(0, name.length() - 5) : name)
-                + OnnxContract.CALIBRATION_REPORT_SUFFIX);
+        Path report = OnnxContract.besideModel(model, OnnxContract.CALIBRATION_REPORT_SUFFIX);
         if (!Files.isRegularFile(report)) {
             return "no calibration report " + report.getFileName() + " beside it: its accuracy gate is unknown";
         }

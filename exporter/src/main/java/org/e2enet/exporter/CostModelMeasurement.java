@@ -25,14 +25,14 @@ public final class CostModelMeasurement {
     public static CostModel measure(int threads, int runs) {
         int cin = (int) INPUT[1];
         double voxels = (double) INPUT[2] * INPUT[3] * INPUT[4];
-        double convMs = time(conv(1), threads, runs);
+        double convMs = time(conv(1), "x", INPUT, threads, runs);
         double flops = 2.0 * OUTPUTS * cin * 9 * voxels;
         long[] channels = new long[cin / 5];
         for (int i = 0; i < channels.length; i++) {
             channels[i] = i * 5L;
         }
-        double gatherMs = time(gather(channels), threads, runs);
-        double groupedMs = time(conv(4), threads, runs);
+        double gatherMs = time(gather(channels), "x", INPUT, threads, runs);
+        double groupedMs = time(conv(4), "x", INPUT, threads, runs);
         return new CostModel(flops / convMs, channels.length * voxels / gatherMs, (flops / 4 / groupedMs) / (flops / convMs));
     }
 
@@ -65,19 +65,22 @@ public final class CostModelMeasurement {
         return v;
     }
 
-    /** Median milliseconds of {@code runs} runs of {@code model} on the measurement's input, after 2 warm-ups. */
-    static double time(byte[] model, int threads, int runs) {
+    /**
+     * Median milliseconds of {@code runs} runs of {@code model} on a random {@code input} of {@code shape}, after 2
+     * warm-ups, with {@code threads} intra-op threads and spinning off.
+     */
+    static double time(byte[] model, String input, long[] shape, int threads, int runs) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        float[] x = random((int) Arrays.stream(INPUT).reduce(1, (a, b) -> a * b));
+        float[] x = random((int) Arrays.stream(shape).reduce(1, (a, b) -> a * b));
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
             o.setIntraOpNumThreads(threads);
             o.setInterOpNumThreads(1);
             o.addConfigEntry("session.intra_op.allow_spinning", "0");
-            try (OrtSession s = env.createSession(model, o); OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), INPUT)) {
+            try (OrtSession s = env.createSession(model, o); OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape)) {
                 double[] ms = new double[runs];
                 for (int i = -2; i < runs; i++) {
                     long t0 = System.nanoTime();
-                    try (OrtSession.Result res = s.run(Map.of("x", t))) {
+                    try (OrtSession.Result res = s.run(Map.of(input, t))) {
                         if (i >= 0) {
                             ms[i] = (System.nanoTime() - t0) / 1e6;
                         }
@@ -87,7 +90,7 @@ public final class CostModelMeasurement {
                 return ms[runs / 2];
             }
         } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime failed on the cost-model measurement: " + e.getMessage(), e);
+            throw new IllegalStateException("ONNX Runtime failed on a timing run: " + e.getMessage(), e);
         }
     }
 }

@@ -1,11 +1,6 @@
 package org.e2enet.exporter;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession;
-import java.nio.FloatBuffer;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
@@ -27,35 +22,9 @@ class ExportBenchmark {
     @TempDir
     Path dir;
 
-    static OrtSession session(byte[] model) throws Exception {
-        OrtSession.SessionOptions o = new OrtSession.SessionOptions();
-        o.setIntraOpNumThreads(2);
-        o.setInterOpNumThreads(1);
-        o.addConfigEntry("session.intra_op.allow_spinning", "0");
-        return OrtEnvironment.getEnvironment().createSession(model, o);
-    }
-
-    /** Median milliseconds of {@code runs} runs after 2 warm-ups. */
-    static double time(byte[] model, String input, long[] shape, int runs) throws Exception {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        float[] x = new float[(int) Arrays.stream(shape).reduce(1, (a, b) -> a * b)];
-        Random r = new Random(1);
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) r.nextGaussian();
-        }
-        try (OrtSession s = session(model); OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape)) {
-            double[] ms = new double[runs];
-            for (int i = -2; i < runs; i++) {
-                long t0 = System.nanoTime();
-                try (OrtSession.Result res = s.run(Map.of(input, t))) {
-                    if (i >= 0) {
-                        ms[i] = (System.nanoTime() - t0) / 1e6;
-                    }
-                }
-            }
-            Arrays.sort(ms);
-            return ms[runs / 2];
-        }
+    /** Median milliseconds of {@code runs} runs after 2 warm-ups, with 2 threads as the figures are quoted. */
+    static double time(byte[] model, String input, long[] shape, int runs) {
+        return CostModelMeasurement.time(model, input, shape, 2, runs);
     }
 
     private static float[] random(int n, long seed) {

@@ -80,7 +80,7 @@ public final class OnnxModel implements TileNetwork, AutoCloseable {
     }
 
     private static TileEngine engine(E2eNetOnnx onnx, Backend backend, BackendOptions options) {
-        return backend == Backend.TENSORRT ? TensorRtEngine.open(onnx.file(), onnx.spec(), options)
+        return backend == Backend.TENSORRT ? TensorRtEngine.open(onnx, options)
                 : OrtEngine.open(onnx.file(), backend, options);
     }
 

@@ -1,15 +1,13 @@
 package org.e2enet.runtime;
 
 import ai.onnx.proto.OnnxMl;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.e2enet.core.io.BadInputException;
+import org.e2enet.core.onnx.E2eNetOnnx;
 
 /**
  * How TensorRT 10 builds the engine of one model, decided from the ONNX file and the options before any GPU
@@ -28,18 +26,13 @@ record TensorRtBuild(boolean fp16, boolean explicitInt8, boolean normsInFp32, Li
     /** Workspace limit: 1 GiB, ample for a 128^3 tile of the paper's network. */
     static final long WORKSPACE_BYTES = 1L << 30;
 
-    /** The build of {@code file} under {@code options}; a Q/DQ pair TensorRT cannot take is bad input naming the node. */
-    static TensorRtBuild of(Path file, BackendOptions options) {
-        OnnxMl.ModelProto model;
-        try (InputStream in = Files.newInputStream(file)) {
-            model = OnnxMl.ModelProto.parseFrom(in);
-        } catch (IOException e) {
-            throw BadInputException.of(file, "cannot be read as an ONNX model (" + e.getMessage() + ")", e);
-        }
-        return of(file, model, options);
-    }
-
-    static TensorRtBuild of(Path file, OnnxMl.ModelProto model, BackendOptions options) {
+    /**
+     * The build of {@code onnx} under {@code options}; a Q/DQ pair TensorRT cannot take is bad input naming the
+     * node.
+     */
+    static TensorRtBuild of(E2eNetOnnx onnx, BackendOptions options) {
+        Path file = onnx.file();
+        OnnxMl.ModelProto model = onnx.model();
         Map<String, OnnxMl.TensorProto> initializers = new HashMap<>();
         model.getGraph().getInitializerList().forEach(t -> initializers.put(t.getName(), t));
         boolean quantized = false;

@@ -43,6 +43,7 @@ import org.bytedeco.tensorrt.nvinfer.IRuntime;
 import org.bytedeco.tensorrt.nvonnxparser.IParser;
 import org.e2enet.core.io.AtomicFiles;
 import org.e2enet.core.io.BadInputException;
+import org.e2enet.core.onnx.E2eNetOnnx;
 import org.e2enet.core.onnx.OnnxContract;
 import org.e2enet.core.spec.ModelSpec;
 import org.e2enet.devices.GpuStack;
@@ -105,8 +106,10 @@ final class TensorRtEngine implements TileEngine {
     }
 
     /** Opens {@code file} on the GPU, building and caching its engine when the cache has none for this key. */
-    static TensorRtEngine open(Path file, ModelSpec spec, BackendOptions options) {
-        TensorRtBuild build = TensorRtBuild.of(file, options);
+    static TensorRtEngine open(E2eNetOnnx onnx, BackendOptions options) {
+        Path file = onnx.file();
+        ModelSpec spec = onnx.spec();
+        TensorRtBuild build = TensorRtBuild.of(onnx, options);
         loadNatives();
         int[] count = new int[1];
         int status = cudaGetDeviceCount(count);

@@ -15,6 +15,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.e2enet.core.io.BadInputException;
+import org.e2enet.core.onnx.E2eNetOnnx;
 import org.e2enet.core.spec.ModelSpec;
 import org.e2enet.devices.GpuStack;
 import org.junit.jupiter.api.Test;
@@ -38,11 +39,11 @@ class TensorRtBuildTest {
         Path onnx = exported();
         long norms = read(onnx).getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("InstanceNormalization")).count();
         assertTrue(norms > 0);
-        TensorRtBuild fp16 = TensorRtBuild.of(onnx, new BackendOptions(1, true, dir, 0, 2));
+        TensorRtBuild fp16 = TensorRtBuild.of(E2eNetOnnx.read(onnx), new BackendOptions(1, true, dir, 0, 2));
         assertTrue(fp16.fp16() && fp16.normsInFp32() && !fp16.explicitInt8());
         assertEquals(norms, fp16.normalizations().size());
         assertEquals("fp16", fp16.precision());
-        TensorRtBuild fp32 = TensorRtBuild.of(onnx, BackendOptions.cpu(1));
+        TensorRtBuild fp32 = TensorRtBuild.of(E2eNetOnnx.read(onnx), BackendOptions.cpu(1));
         assertFalse(fp32.fp16() || fp32.normsInFp32() || fp32.explicitInt8());
         assertEquals("fp32", fp32.precision());
         assertEquals(1L << 30, fp32.workspaceBytes());
@@ -81,10 +82,10 @@ class TensorRtBuildTest {
             // a valid Q/DQ model: ONNX Runtime runs it
             assertEquals(3 * 16 * 32 * 32, cpu.run(new float[16 * 32 * 32], new long[] {1, 1, 16, 32, 32}).length);
         }
-        TensorRtBuild b = TensorRtBuild.of(qdq, BackendOptions.cpu(1));
+        TensorRtBuild b = TensorRtBuild.of(E2eNetOnnx.read(qdq), BackendOptions.cpu(1));
         assertTrue(b.explicitInt8() && b.normsInFp32() && !b.fp16());
         assertEquals("int8", b.precision());
-        assertEquals("int8-fp16", TensorRtBuild.of(qdq, new BackendOptions(1, true, dir, 0, 2)).precision());
+        assertEquals("int8-fp16", TensorRtBuild.of(E2eNetOnnx.read(qdq), new BackendOptions(1, true, dir, 0, 2)).precision());
         assumeFalse(OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA), "this machine has a GPU stack");
         BadInputException e = assertThrows(BadInputException.class, () -> OnnxModel.open(qdq, Backend.TENSORRT, 1));
         assertTrue(e.getMessage().contains("libnvinfer.so.10") && e.getMessage().contains(GpuStack.EXPECTED), e.getMessage());

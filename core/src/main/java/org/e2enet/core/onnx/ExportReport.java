@@ -57,9 +57,7 @@ public record ExportReport(String format, String model, String bundle, String lo
 
     /** The report's path beside a model: {@code x.onnx} -&gt; {@code x.export.json}. */
     public static Path besideModel(Path model) {
-        String name = model.getFileName().toString();
-        String stem = name.endsWith(".onnx") ? name.substring(0, name.length() - ".onnx".length()) : name;
-        return model.toAbsolutePath().resolveSibling(stem + SUFFIX);
+        return OnnxContract.besideModel(model, SUFFIX);
     }
 
     /** Writes the report atomically. */

@@ -1,5 +1,7 @@
 package org.e2enet.core.onnx;
 
+import java.nio.file.Path;
+
 /**
  * The names an exported E2ENet ONNX model is read by (DESIGN.md, "ONNX model"): its input and output and the
  * keys of its {@code metadata_props}. The exporter writes them, the runtimes, {@code info} and calibration read
@@ -24,5 +26,12 @@ public final class OnnxContract {
     public static final String CALIBRATION_REPORT_SUFFIX = ".calibration.json";
 
     private OnnxContract() {
+    }
+
+    /** The file beside {@code model} named after it: {@code m.onnx} with {@code suffix} ".export.json" gives {@code m.export.json}. */
+    public static Path besideModel(Path model, String suffix) {
+        String name = model.getFileName().toString();
+        String stem = name.endsWith(".onnx") ? name.substring(0, name.length() - ".onnx".length()) : name;
+        return model.toAbsolutePath().resolveSibling(stem + suffix);
     }
 }
