@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 @Command(name = "e2enet", mixinStandardHelpOptions = true, version = "e2enet 0.1.0",
         description = "Train sparse E2ENet 3D segmentation networks, export compact ONNX models, run them with proven parity.",
         subcommands = {SynthCommand.class, InfoCommand.class, SpecCommand.class, PreprocessCommand.class,
-            TrainCommand.class, ImportCommand.class, ExportCommand.class, PredictCommand.class, EvaluateCommand.class, ParityCommand.class, BenchCommand.class, DevicesCommand.class, PlanCommand.class, QuickstartCommand.class, CommandLine.HelpCommand.class},
+            TrainCommand.class, ImportCommand.class, ExportCommand.class, PredictCommand.class, EvaluateCommand.class, ParityCommand.class, BenchCommand.class, CalibrateCommand.class, DevicesCommand.class, PlanCommand.class, QuickstartCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 a check failed, 2 bad input, 3 internal error.",
             "Run 'e2enet COMMAND --help' for a worked example of each command."})
 public final class E2eNetCommand implements Runnable {

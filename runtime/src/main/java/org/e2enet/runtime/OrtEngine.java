@@ -37,6 +37,20 @@ final class OrtEngine implements TileEngine {
      * optimisations, the backend's providers); with {@code profilePrefix} ONNX Runtime also profiles every node.
      */
     static OrtSession session(Path file, Backend backend, BackendOptions options, Path profilePrefix) {
+        try {
+            return session(backend, options, profilePrefix, (env, o) -> env.createSession(file.toString(), o));
+        } catch (OrtException e) {
+            throw BadInputException.of(file, "ONNX Runtime cannot load it (" + firstLine(e.getMessage()) + ")", e);
+        }
+    }
+
+    /** How a session is made from its options: from a file or from bytes. */
+    interface SessionSource {
+        OrtSession create(OrtEnvironment env, OrtSession.SessionOptions options) throws OrtException;
+    }
+
+    /** {@link #session(Path, Backend, BackendOptions, Path)} for any source; ONNX Runtime's refusal is left to the caller. */
+    static OrtSession session(Backend backend, BackendOptions options, Path profilePrefix, SessionSource source) throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
             o.setIntraOpNumThreads(options.threads());
@@ -47,9 +61,7 @@ final class OrtEngine implements TileEngine {
                 o.enableProfiling(profilePrefix.toString());
             }
             addProviders(o, backend, options);
-            return env.createSession(file.toString(), o);
-        } catch (OrtException e) {
-            throw BadInputException.of(file, "ONNX Runtime cannot load it (" + firstLine(e.getMessage()) + ")", e);
+            return source.create(env, o);
         }
     }
 

@@ -22,6 +22,8 @@ public final class OnnxContract {
     public static final String DIGESTS = "e2enet.digests";
     /** Metadata key of a calibrated model's precision (fp16, int8; absent: fp32). */
     public static final String PRECISION = "e2enet.precision";
+    /** Metadata key of a calibrated model's calibration (JSON, {@link CalibrationMetadata}). */
+    public static final String CALIBRATION = "e2enet.calibration";
     /** Suffix of the calibration report beside a calibrated model ({@code {model}.calibration.json}); its {@code passed} says whether the gate passed. */
     public static final String CALIBRATION_REPORT_SUFFIX = ".calibration.json";
 

@@ -10,9 +10,11 @@ import java.util.Map;
 /**
  * Counts what an exported E2ENet graph really computes, from the graph itself: shapes are propagated from
  * the input through the operators the exporter emits (Conv, ConvTranspose, Gather, Slice, Pad, Concat,
- * MaxPool, InstanceNormalization, LeakyRelu, Reshape to a constant shape, Transpose, DepthToSpace, Identity),
- * and FLOPs are 2 x the multiply-adds of every Conv and ConvTranspose (E2ENET.md's true FLOPs). Parameters are
- * the float initializer values.
+ * MaxPool, InstanceNormalization, LeakyRelu, Reshape to a constant shape, Transpose, DepthToSpace, Identity,
+ * and the QuantizeLinear, DequantizeLinear and Cast nodes of calibrated models), and FLOPs are 2 x the
+ * multiply-adds of every Conv and ConvTranspose (E2ENET.md's true FLOPs). Parameters are the values of the
+ * weight initializers (float32, float16 or int8; not the int64 indices and shapes, the quantization scales and
+ * zero points, or int32 biases).
  *
  * @param trueFlops 2 x multiply-adds of all convolutions for the given input shape
  * @param storedParams float32 values stored in initializers
@@ -27,23 +29,36 @@ public record OnnxGraphStats(long trueFlops, long storedParams, long[] outputSha
      *     operator, missing initializer or attribute, inconsistent shapes)
      */
     public static OnnxGraphStats of(OnnxMl.ModelProto model, long[] inputShape) {
+        return of(model, inputShape, new HashMap<>());
+    }
+
+    /**
+     * The shape of every value of the graph (node outputs, graph input, initializers) for an input of {@code
+     * inputShape}; the same checks as {@link #of}.
+     */
+    public static Map<String, long[]> valueShapes(OnnxMl.ModelProto model, long[] inputShape) {
+        Map<String, long[]> shapes = new HashMap<>();
+        of(model, inputShape, shapes);
+        return shapes;
+    }
+
+    private static OnnxGraphStats of(OnnxMl.ModelProto model, long[] inputShape, Map<String, long[]> shapes) {
         try {
-            return count(model, inputShape);
+            return count(model, inputShape, shapes);
         } catch (NullPointerException | IndexOutOfBoundsException | java.nio.BufferUnderflowException | ArithmeticException
                  | NegativeArraySizeException e) {
             throw new IllegalArgumentException("the graph is malformed (" + e.getClass().getSimpleName() + ")", e);
         }
     }
 
-    private static OnnxGraphStats count(OnnxMl.ModelProto model, long[] inputShape) {
+    private static OnnxGraphStats count(OnnxMl.ModelProto model, long[] inputShape, Map<String, long[]> shapes) {
         OnnxMl.GraphProto g = model.getGraph();
-        Map<String, long[]> shapes = new HashMap<>();
         Map<String, long[]> ints = new HashMap<>();
-        Map<String, long[]> initShapes = new HashMap<>();
         long params = 0;
+        java.util.Set<String> quantization = quantizationParameters(g);
         for (OnnxMl.TensorProto t : g.getInitializerList()) {
             long[] dims = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
-            initShapes.put(t.getName(), dims);
+            shapes.put(t.getName(), dims);
             if (t.getDataType() == OnnxMl.TensorProto.DataType.INT64.getNumber()) {
                 // sized by the data actually present, never by the dims a file claims
                 long claimed = Arrays.stream(dims).reduce(1, (a, b) -> a * b);
@@ -54,7 +69,7 @@ public record OnnxGraphStats(long trueFlops, long storedParams, long[] outputSha
                 long[] v = new long[(int) claimed];
                 ByteBuffer.wrap(t.getRawData().toByteArray()).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(v);
                 ints.put(t.getName(), v);
-            } else {
+            } else if (isWeightType(t.getDataType()) && !quantization.contains(t.getName())) {
                 params += Arrays.stream(dims).reduce(1, (a, b) -> a * b);
             }
         }
@@ -68,7 +83,7 @@ public record OnnxGraphStats(long trueFlops, long storedParams, long[] outputSha
             long[] out;
             switch (n.getOpType()) {
                 case "Conv" -> {
-                    long[] w = initShapes.get(n.getInput(1));
+                    long[] w = shapes.get(n.getInput(1));
                     long[] k = ints(n, "kernel_shape", new long[] {w[2], w[3], w[4]});
                     long[] s = ints(n, "strides", new long[] {1, 1, 1});
                     long[] p = ints(n, "pads", new long[6]);
@@ -81,7 +96,7 @@ public record OnnxGraphStats(long trueFlops, long storedParams, long[] outputSha
                     flops += 2 * x[0] * w[0] * w[1] * w[2] * w[3] * w[4] * vox;
                 }
                 case "ConvTranspose" -> {
-                    long[] w = initShapes.get(n.getInput(1));
+                    long[] w = shapes.get(n.getInput(1));
                     long group = ints(n, "group", new long[] {1})[0];
                     long[] s = ints(n, "strides", new long[] {1, 1, 1});
                     out = new long[] {x[0], w[1] * group, 0, 0, 0};
@@ -149,13 +164,29 @@ public record OnnxGraphStats(long trueFlops, long storedParams, long[] outputSha
                     }
                     out = new long[] {x[0], x[1] / (b * b), Math.multiplyExact(x[2], b), Math.multiplyExact(x[3], b)};
                 }
-                case "InstanceNormalization", "LeakyRelu", "Identity" -> out = x.clone();
+                case "InstanceNormalization", "LeakyRelu", "Identity", "QuantizeLinear", "DequantizeLinear", "Cast" -> out = x.clone();
                 default -> throw new IllegalArgumentException("node " + n.getName() + ": operator " + n.getOpType()
                         + " is not one the E2ENet exporter emits");
             }
             shapes.put(n.getOutput(0), out);
         }
         return new OnnxGraphStats(flops, params, shapes.get(g.getOutput(0).getName()));
+    }
+
+    private static boolean isWeightType(int type) {
+        return type == OnnxMl.TensorProto.DataType.FLOAT.getNumber() || type == OnnxMl.TensorProto.DataType.FLOAT16.getNumber()
+                || type == OnnxMl.TensorProto.DataType.INT8.getNumber();
+    }
+
+    /** The scales and zero points of the QuantizeLinear/DequantizeLinear nodes (inputs 1 and 2). */
+    private static java.util.Set<String> quantizationParameters(OnnxMl.GraphProto g) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (OnnxMl.NodeProto n : g.getNodeList()) {
+            if (n.getOpType().equals("QuantizeLinear") || n.getOpType().equals("DequantizeLinear")) {
+                out.addAll(n.getInputList().subList(1, n.getInputCount()));
+            }
+        }
+        return out;
     }
 
     /** The shape a Reshape to the constant {@code target} (positive sizes and at most one -1) gives {@code x}. */

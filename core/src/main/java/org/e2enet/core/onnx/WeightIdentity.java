@@ -28,7 +28,11 @@ public record WeightIdentity(int tensors, int bundleTensors, List<String> failur
         return failures.isEmpty();
     }
 
-    /** Checks {@code onnx} against the digests it carries and against {@code bundle}. */
+    /**
+     * Checks {@code onnx} against the digests it carries and against {@code bundle}. A calibrated model's
+     * initializers are checked against the digests of its {@link CalibrationMetadata}, and the bundle against
+     * the FP32 source's digests it carries.
+     */
     public static WeightIdentity check(E2eNetOnnx onnx, ModelBundle bundle) {
         return check(onnx, bundle, null, null);
     }
@@ -52,20 +56,26 @@ public record WeightIdentity(int tensors, int bundleTensors, List<String> failur
         if (reportName != null && !recorded.equals(reportDigests)) {
             failures.add("the export report " + reportName + " records other digests than the model");
         }
-        Map<String, String> sourcesSeen = new LinkedHashMap<>();
-        for (WeightDigests.Entry e : recorded.initializers()) {
+        String calibration = onnx.metadata().get(OnnxContract.CALIBRATION);
+        List<WeightDigests.Entry> own = calibration == null ? recorded.initializers()
+                : CalibrationMetadata.fromJson(calibration, onnx.file() + " " + OnnxContract.CALIBRATION).initializers();
+        for (WeightDigests.Entry e : own) {
             OnnxMl.TensorProto t = present.remove(e.initializer());
             if (t == null) {
-                failures.add("initializer '" + e.initializer() + "' recorded at export is missing from the model");
+                failures.add("initializer '" + e.initializer() + "' recorded at " + (calibration == null ? "export" : "calibration") + " is missing from the model");
             } else if (!WeightDigests.digestOf(t).equals(e.sha256())) {
-                failures.add("initializer '" + e.initializer() + "' differs from the exported one");
+                failures.add("initializer '" + e.initializer() + "' differs from the " + (calibration == null ? "exported" : "calibrated")
+                        + " one");
             }
+        }
+        Map<String, String> sourcesSeen = new LinkedHashMap<>();
+        for (WeightDigests.Entry e : recorded.initializers()) {
             for (WeightDigests.Source s : e.sources()) {
                 sourcesSeen.put(s.tensor(), s.sha256());
             }
         }
         for (String extra : present.keySet()) {
-            failures.add("initializer '" + extra + "' was not part of the export");
+            failures.add("initializer '" + extra + "' was not part of the " + (calibration == null ? "export" : "calibration"));
         }
         for (Map.Entry<String, String> s : sourcesSeen.entrySet()) {
             Tensor t = bundle.weights().tensors().get(s.getKey());
@@ -78,6 +88,6 @@ public record WeightIdentity(int tensors, int bundleTensors, List<String> failur
                 failures.add("bundle tensor '" + s.getKey() + "' changed since the export");
             }
         }
-        return new WeightIdentity(recorded.initializers().size(), sourcesSeen.size(), failures);
+        return new WeightIdentity(own.size(), sourcesSeen.size(), failures);
     }
 }
