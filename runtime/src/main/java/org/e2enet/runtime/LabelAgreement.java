@@ -27,16 +27,37 @@ final class LabelAgreement {
         return counts.foregroundDice();
     }
 
-    /** Adds DESIGN.md's failures (agreement below 99.99%, a class's Dice below 0.999) to {@code failures}, each prefixed by {@code what}. */
-    void check(String what, List<String> failures) {
-        if (agreement() < 0.9999) {
-            failures.add(String.format(Locale.ROOT, "%s: argmax agreement %.5f < 0.9999", what, agreement()));
+    /** Adds the failures under {@code t} (agreement, Dice between the predictions) to {@code failures}, each prefixed by {@code what}. */
+    void check(String what, List<String> failures, ParityTolerance t) {
+        if (agreement() < t.minAgreement()) {
+            failures.add(String.format(Locale.ROOT, "%s: argmax agreement %.5f < %s", what, agreement(), t.minAgreement()));
         }
         double[] d = dice();
+        if (!t.perClass()) {
+            double mean = meanDice();
+            if (mean < t.minDice()) {
+                failures.add(String.format(Locale.ROOT, "%s: mean Dice between the two predictions %.4f < %s", what, mean, t.minDice()));
+            }
+            return;
+        }
         for (int c = 0; c < d.length; c++) {
-            if (!Double.isNaN(d[c]) && d[c] < 0.999) {
-                failures.add(String.format(Locale.ROOT, "%s: Dice of class %d between the two predictions %.4f < 0.999", what, c + 1, d[c]));
+            if (!Double.isNaN(d[c]) && d[c] < t.minDice()) {
+                failures.add(String.format(Locale.ROOT, "%s: Dice of class %d between the two predictions %.4f < %s", what, c + 1, d[c],
+                        t.minDice()));
             }
         }
+    }
+
+    /** Mean of the per-class Dice over the classes present in either prediction (1 when none is). */
+    double meanDice() {
+        double sum = 0;
+        int n = 0;
+        for (double v : dice()) {
+            if (!Double.isNaN(v)) {
+                sum += v;
+                n++;
+            }
+        }
+        return n == 0 ? 1 : sum / n;
     }
 }

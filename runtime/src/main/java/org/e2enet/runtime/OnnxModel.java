@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.e2enet.core.io.BadInputException;
 import org.e2enet.core.onnx.E2eNetOnnx;
+import org.e2enet.core.onnx.ModelPrecision;
 import org.e2enet.core.preprocess.Plans;
 import org.e2enet.core.spec.ModelSpec;
 import org.e2enet.core.window.TileBuffers;
@@ -24,11 +25,13 @@ public final class OnnxModel implements TileNetwork, AutoCloseable {
     private final Backend backend;
     private final String choice;
     private final int threads;
+    private final ModelPrecision precision;
 
     private OnnxModel(TileEngine engine, E2eNetOnnx onnx, Backend backend, String choice, int threads) {
         this.engine = engine;
         this.threads = threads;
         this.spec = onnx.spec();
+        this.precision = ModelPrecision.of(onnx);
         this.plans = onnx.plans();
         this.backend = backend;
         this.choice = choice;
@@ -87,6 +90,11 @@ public final class OnnxModel implements TileNetwork, AutoCloseable {
     /** The network's spec. */
     public ModelSpec spec() {
         return spec;
+    }
+
+    /** The precision it computes in (FP32 as exported, or FP16/INT8 after calibration). */
+    public ModelPrecision precision() {
+        return precision;
     }
 
     /** The preprocessing it was trained with (null for a model exported from a bundle without plans). */

@@ -11,6 +11,7 @@ import org.e2enet.core.bundle.ModelBundle;
 import org.e2enet.core.io.BadInputException;
 import org.e2enet.core.onnx.E2eNetOnnx;
 import org.e2enet.core.onnx.ExportReport;
+import org.e2enet.core.onnx.ModelPrecision;
 import org.e2enet.core.onnx.WeightIdentity;
 import org.e2enet.core.spec.ModelSpec;
 
@@ -19,7 +20,9 @@ import org.e2enet.core.spec.ModelSpec;
  * model's initializers and the bundle's tensors), then the exported model on the bundle's golden inputs against the training model's
  * eval-mode logits (max |diff| &lt;= 1e-3 m, mean &lt;= 1e-5 m with m = max(1, max |golden|), argmax agreement
  * &gt;= 99.99%, Dice between the argmax maps &gt;= 0.999 per class), and the graph's FLOPs within 1% of the
- * export report's. Needs no training engine: the training model speaks through its fixtures.
+ * export report's. A calibrated (INT8, FP16) model is held to {@link ParityTolerance#REDUCED} instead, and its
+ * identity check ties it to the bundle through the FP32 source's digests it carries. Needs no training engine:
+ * the training model speaks through its fixtures.
  */
 public final class ParityCheck {
     private ParityCheck() {
@@ -35,6 +38,8 @@ public final class ParityCheck {
             throw BadInputException.of(onnxFile, "was exported from another spec than " + bundle.dir());
         }
         E2eNetOnnx onnx = E2eNetOnnx.read(onnxFile);
+        ModelPrecision precision = ModelPrecision.of(onnx);
+        ParityTolerance tolerance = ParityTolerance.of(precision);
         Optional<ExportReport> report = ExportReport.findBeside(onnxFile);
         WeightIdentity identity = WeightIdentity.check(onnx, bundle, report.isPresent() ? ExportReport.besideModel(onnxFile).getFileName()
                 .toString() : null, report.map(ExportReport::digests).orElse(null));
@@ -69,13 +74,13 @@ public final class ParityCheck {
         double mean = sumDiff / Math.max(1, count);
         List<String> failures = new ArrayList<>();
         identity.failures().forEach(f -> failures.add("weight identity: " + f));
-        if (maxDiff > 1e-3 * scale) {
+        if (tolerance.logits() && maxDiff > 1e-3 * scale) {
             failures.add(String.format(Locale.ROOT, "max |logits - golden| %.3g > 1e-3 x %.3g", maxDiff, scale));
         }
-        if (mean > 1e-5 * scale) {
+        if (tolerance.logits() && mean > 1e-5 * scale) {
             failures.add(String.format(Locale.ROOT, "mean |logits - golden| %.3g > 1e-5 x %.3g", mean, scale));
         }
-        labels.check("golden patches", failures);
+        labels.check("golden patches", failures, tolerance);
         long graph = onnx.statsAtPatch().trueFlops();
         long expected = report.map(ExportReport::loweredTrueFlops).orElse(0L);
         if (report.isPresent() && Math.abs(graph - expected) > 0.01 * expected) {
@@ -83,7 +88,7 @@ public final class ParityCheck {
         }
         String flopsCheck = report.isPresent() ? null
                 : "not run: no export report " + ExportReport.besideModel(onnxFile).getFileName() + " beside the model";
-        return new ParityReport(failures.isEmpty(), identity, patches.size(), maxDiff, mean, scale, labels.agreement(), labels.dice(),
+        return new ParityReport(failures.isEmpty(), precision.label(), tolerance, identity, patches.size(), maxDiff, mean, scale, labels.agreement(), labels.dice(),
                 graph, expected, flopsCheck, failures);
     }
 

@@ -8,6 +8,8 @@ import org.e2enet.core.onnx.WeightIdentity;
  * model run by the runtime.
  *
  * @param passed every check passed
+ * @param precision the model's precision (fp32, fp16, int8)
+ * @param tolerance the limits applied
  * @param identity the weight-digest check
  * @param fixtures golden patches compared
  * @param maxAbsDiff largest |logits - golden|
@@ -20,7 +22,7 @@ import org.e2enet.core.onnx.WeightIdentity;
  * @param flopsCheckNotRun why the FLOPs check could not run (no export report beside the model), or null when it ran
  * @param failures what failed, one line each
  */
-public record ParityReport(boolean passed, WeightIdentity identity, int fixtures, double maxAbsDiff, double meanAbsDiff, double scale, double argmaxAgreement,
+public record ParityReport(boolean passed, String precision, ParityTolerance tolerance, WeightIdentity identity, int fixtures, double maxAbsDiff, double meanAbsDiff, double scale, double argmaxAgreement,
                            double[] dicePerClass, long graphTrueFlops, long expectedTrueFlops, String flopsCheckNotRun,
                            List<String> failures) {
 }

@@ -20,7 +20,8 @@ import org.e2enet.core.window.WindowedPrediction;
  * model's plans), runs the sliding window with the exported model, and its labels are compared with the
  * training model's sliding-window segmentation of the same volumes, kept in the bundle's golden fixtures
  * ({@code golden.seg.{case}}). Same window (step 0.5, no mirroring); it passes when argmax agreement is at
- * least 99.99% and the Dice between the two predictions is at least 0.999 for every class present.
+ * least 99.99% and the Dice between the two predictions is at least 0.999 for every class present (a calibrated
+ * model: {@link ParityTolerance#REDUCED}).
  */
 public final class VolumeParity {
     private VolumeParity() {
@@ -78,7 +79,7 @@ public final class VolumeParity {
             }
         }
         List<String> failures = new ArrayList<>();
-        labels.check("validation volumes", failures);
+        labels.check("validation volumes", failures, ParityTolerance.of(model.precision()));
         return new Report(failures.isEmpty(), List.copyOf(golden.keySet()), labels.agreement(), labels.dice(), failures);
     }
 }
