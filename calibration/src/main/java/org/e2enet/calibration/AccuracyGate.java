@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.e2enet.core.metrics.ConfusionCounts;
+import org.e2enet.core.progress.ProgressListener;
 import org.e2enet.core.volume.Shape3;
 import org.e2enet.core.window.WindowedPrediction;
 import org.e2enet.runtime.Backend;
@@ -55,7 +56,7 @@ public final class AccuracyGate {
     }
 
     /** Segments the gate cases with the FP32 model {@code fp32} once; candidates are then compared with it. */
-    public AccuracyGate(Path fp32, List<GateCase> cases, int threads) {
+    public AccuracyGate(Path fp32, List<GateCase> cases, int threads, ProgressListener progress) {
         if (cases.isEmpty()) {
             throw new IllegalArgumentException("the accuracy gate needs at least one labelled case");
         }
@@ -64,8 +65,10 @@ public final class AccuracyGate {
         try (OnnxModel m = OnnxModel.open(fp32, Backend.ORT_CPU, threads)) {
             tile = Shape3.of(m.spec().patchSize());
             classes = m.classes();
+            progress.start("gate: fp32", cases.size());
             for (GateCase c : cases) {
                 fp32Labels.add(segment(m, c));
+                progress.step(c.id());
                 for (CalibrationTile t : CalibrationData.tilesOf(c, tile)) {
                     if (logitTiles.size() < LOGIT_TILES && (t.foreground() || logitTiles.size() < LOGIT_TILES / 2)) {
                         logitTiles.add(t);
@@ -73,6 +76,7 @@ public final class AccuracyGate {
                     }
                 }
             }
+            progress.finish();
         }
     }
 
@@ -81,18 +85,21 @@ public final class AccuracyGate {
     }
 
     /** Evaluates the candidate model file {@code candidate} against the FP32 reference with the limit {@code maxDropPoints}. */
-    public Result evaluate(Path candidate, double maxDropPoints) {
+    public Result evaluate(Path candidate, double maxDropPoints, String label, ProgressListener progress) {
         List<CaseRow> rows = new ArrayList<>();
         double maxDiff = 0;
         double sumDiff = 0;
         long n = 0;
         try (OnnxModel m = OnnxModel.open(candidate, Backend.ORT_CPU, threads)) {
+            progress.start("gate: " + label, cases.size());
             for (int i = 0; i < cases.size(); i++) {
                 GateCase c = cases.get(i);
                 byte[] ours = segment(m, c);
+                progress.step(c.id());
                 rows.add(new CaseRow(c.id(), meanDice(c.labels(), fp32Labels.get(i)), meanDice(c.labels(), ours),
                         meanDice(fp32Labels.get(i), ours)));
             }
+            progress.finish();
             for (int t = 0; t < logitTiles.size(); t++) {
                 float[] a = fp32Logits.get(t);
                 float[] b = m.run(logitTiles.get(t).data(), logitTiles.get(t).shape());

@@ -77,9 +77,7 @@ public final class Calibration {
         }
         Path work = Files.createTempDirectory(out.toAbsolutePath().getParent(), ".calibrate-");
         try {
-            progress.start("gate: FP32 reference", 1);
-            AccuracyGate gate = new AccuracyGate(onnx, data.gateCases(), o.threads());
-            progress.finish();
+            AccuracyGate gate = new AccuracyGate(onnx, data.gateCases(), o.threads(), progress);
             Set<String> base = new LinkedHashSet<>(requested);
             Path file = work.resolve("candidate.onnx");
             List<LayerTiming> speed = List.of();
@@ -133,10 +131,8 @@ public final class Calibration {
                                               Path file, AccuracyGate gate, ProgressListener progress) throws IOException {
         OnnxMl.ModelProto m = withMetadata(c, kept, source, o, data);
         Files.write(file, m.toByteArray());
-        progress.start("gate: " + o.precision().label() + (kept.isEmpty() ? "" : " with " + kept.size() + " node(s) FP32"), 1);
-        AccuracyGate.Result r = gate.evaluate(file, o.maxDiceDropPoints());
-        progress.finish();
-        return r;
+        return gate.evaluate(file, o.maxDiceDropPoints(), o.precision().label() + (kept.isEmpty() ? "" : ", " + kept.size() + " node(s) FP32"),
+                progress);
     }
 
     private static OnnxMl.ModelProto withMetadata(Candidate c, Set<String> kept, E2eNetOnnx source, CalibrationOptions o, CalibrationData data) {

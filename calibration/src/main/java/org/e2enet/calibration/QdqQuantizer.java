@@ -12,10 +12,11 @@ import java.util.Set;
 /**
  * Rewrites an FP32 E2ENet graph into explicit INT8 (QDQ format): every convolution not kept in FP32 reads its
  * input through a QuantizeLinear/DequantizeLinear pair with the calibrated per-tensor scale, its weights as
- * int8 per output channel (symmetric, zero point 0, axis 0) through a DequantizeLinear, its bias as int32 with
- * scale = input scale x weight scale, and its output goes through a QuantizeLinear/DequantizeLinear pair too.
- * That is the pattern ONNX Runtime fuses into an integer convolution and TensorRT reads as explicit
- * quantization. Normalisation, activation, the depth shift's Pad/Slice/Concat and the transposed convolutions'
+ * int8 per output channel (symmetric, zero point 0, axis 0) through a DequantizeLinear, and its output goes
+ * through a QuantizeLinear/DequantizeLinear pair too; the bias stays float32. That is the pattern ONNX Runtime
+ * fuses into an integer convolution (it quantizes a float bias itself: measured, the same QLinearConv nodes and
+ * the same time as an int32 bias behind a DequantizeLinear) and TensorRT reads as explicit quantization (its
+ * parser takes int8 Q/DQ only, not an int32 bias). Normalisation, activation, the depth shift's Pad/Slice/Concat and the transposed convolutions'
  * interleaving stay FP32 between the pairs. Standard ONNX operators only (opset 17).
  */
 public final class QdqQuantizer {
@@ -104,8 +105,7 @@ public final class QdqQuantizer {
                 }
             }
             if (n.getOpType().equals("Conv") && !keep) {
-                ActivationScheme.Params x = params.get(n.getInput(0));
-                quantizeWeights(n, b, inits, x.scale(), nodes, newInits, dropped);
+                quantizeWeights(n, b, inits, nodes, newInits, dropped);
             }
             nodes.add(b.build());
             for (String out : n.getOutputList()) {
@@ -158,8 +158,8 @@ public final class QdqQuantizer {
         return n.build();
     }
 
-    /** Replaces the Conv's weight (and bias) inputs by DequantizeLinear nodes of int8 (int32) initializers. */
-    private static void quantizeWeights(OnnxMl.NodeProto n, OnnxMl.NodeProto.Builder b, Map<String, OnnxMl.TensorProto> inits, float inputScale,
+    /** Replaces the Conv's weight input by a DequantizeLinear node of an int8 initializer. */
+    private static void quantizeWeights(OnnxMl.NodeProto n, OnnxMl.NodeProto.Builder b, Map<String, OnnxMl.TensorProto> inits,
                                         List<OnnxMl.NodeProto> nodes, List<OnnxMl.TensorProto> newInits, Set<String> dropped) {
         String scope = scopeOf(n.getName());
         OnnxMl.TensorProto w = inits.get(n.getInput(1));
@@ -190,26 +190,5 @@ public final class QdqQuantizer {
                 w.getName() + "_dq", 0));
         b.setInput(1, w.getName() + "_dq");
         dropped.add(w.getName());
-        if (n.getInputCount() > 2 && !n.getInput(2).isEmpty()) {
-            OnnxMl.TensorProto bias = inits.get(n.getInput(2));
-            if (bias == null) {
-                throw new IllegalArgumentException("node " + n.getName() + ": bias " + n.getInput(2) + " is not an initializer");
-            }
-            float[] bv = Tensors.floats(bias);
-            float[] bs = new float[outputs];
-            int[] bq = new int[outputs];
-            for (int o = 0; o < outputs; o++) {
-                bs[o] = inputScale * scales[o];
-                bq[o] = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, Math.round((double) bv[o] / bs[o])));
-            }
-            String bqName = bias.getName() + "_quantized";
-            newInits.add(Tensors.int32(bqName, bq, outputs));
-            newInits.add(Tensors.float32(bias.getName() + "_scale", bs, outputs));
-            newInits.add(Tensors.int32(bias.getName() + "_zero_point", new int[outputs], outputs));
-            nodes.add(node("DequantizeLinear", scope + bias.getName() + "_dequantize",
-                    List.of(bqName, bias.getName() + "_scale", bias.getName() + "_zero_point"), bias.getName() + "_dq", 0));
-            b.setInput(2, bias.getName() + "_dq");
-            dropped.add(bias.getName());
-        }
     }
 }

@@ -77,11 +77,11 @@ final class BenchCommand implements Callable<Integer> {
         if (json) {
             o.println(Json.write(profile ? java.util.Map.of("results", results, "profiles", profiles) : results));
         } else {
-            o.printf(Locale.ROOT, "%-40s %-8s %10s %10s %10s %8s %14s %10s%n", "model", "backend", "tile ms", "p10", "p90", "ratio",
+            o.printf(Locale.ROOT, "%-40s %-8s %-5s %10s %10s %10s %8s %14s %10s%n", "model", "backend", "prec", "tile ms", "p10", "p90", "ratio",
                     "volume vox/s", "peak MiB");
             for (BenchResult r : results) {
                 String volume = r.volumeVoxelsPerSecond() == null ? "not measured" : String.format(Locale.ROOT, "%.4g", r.volumeVoxelsPerSecond());
-                o.printf(Locale.ROOT, "%-40s %-8s %10.2f %10.2f %10.2f %8.3f %14s %10d%n", r.model(), r.backend(), r.tileMedianMs(),
+                o.printf(Locale.ROOT, "%-40s %-8s %-5s %10.2f %10.2f %10.2f %8.3f %14s %10d%n", r.model(), r.backend(), r.precision(), r.tileMedianMs(),
                         r.tileP10Ms(), r.tileP90Ms(), r.ratioToFirst(), volume, r.peakRssMiB());
             }
         }

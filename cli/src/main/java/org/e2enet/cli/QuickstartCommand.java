@@ -7,7 +7,12 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.e2enet.calibration.ActivationScheme;
+import org.e2enet.calibration.Calibration;
+import org.e2enet.calibration.CalibrationOptions;
+import org.e2enet.calibration.RangeMethod;
 import org.e2enet.core.bundle.ModelBundle;
+import org.e2enet.core.onnx.ModelPrecision;
 import org.e2enet.core.dataset.DatasetDescriptor;
 import org.e2enet.core.io.AtomicFiles;
 import org.e2enet.core.metrics.EvaluationReport;
@@ -46,14 +51,14 @@ import picocli.CommandLine.Option;
         description = "Run the whole pipeline on a 2-core CPU: synthetic phantoms with a held-out split -> train the tiny "
                 + "E2ENet with sparse feature fusion at sparsity 0.8, channel granularity (the one that prunes into smaller "
                 + "convolutions), masks static (DSFF's static variant: updates cost accuracy on a network this narrow) -> "
-                + "export pruned and dense ONNX -> predict the held-out volumes -> evaluate -> parity -> bench. Writes "
+                + "export pruned and dense ONNX -> predict the held-out volumes -> evaluate -> parity -> calibrate INT8 (with its accuracy gate) -> bench. Writes "
                 + "report.md, report.json and figures into --out.",
         footer = {"", "Examples:",
             "  bin/e2enet quickstart",
             "  bin/e2enet quickstart --out /tmp/qs --epochs 6"})
 final class QuickstartCommand implements Callable<Integer> {
-    /** What export, prediction, evaluation, parity and bench take after training, with margin (measured: about 40 s). */
-    private static final double AFTER_TRAINING_SECONDS = 90;
+    /** What export, prediction, evaluation, parity, INT8 calibration and bench take after training, with margin. */
+    private static final double AFTER_TRAINING_SECONDS = 120;
     @Option(names = "--out", defaultValue = "quickstart-out", description = "Output directory. Default: ${DEFAULT-VALUE}.")
     Path out;
 
@@ -93,6 +98,19 @@ final class QuickstartCommand implements Callable<Integer> {
                 .withDsff(new DsffSettings(d.updateFrequency(), d.deathRate(), d.deathRateMin(), d.regrow(), true));
     }
 
+    /** Predicts the held-out volumes with {@code model} into {@code predictions} and evaluates them against the held-out labels. */
+    private static EvaluationReport predictAndEvaluate(Path model, Path data, Path predictions, int threads, PrintWriter o) throws Exception {
+        CasePrediction.prepareOutput(predictions);
+        try (Segmenter s = Segmenter.open(model, Backend.ORT_CPU, threads, SegmenterOptions.defaults())) {
+            for (CaseFiles c : CaseFiles.find(data.resolve("imagesTs"), 1)) {
+                CasePrediction.Timing tm = CasePrediction.run(s, c, predictions, false);
+                o.printf(Locale.ROOT, "  %s: %.2f s (network %.0f ms)%n", tm.id(), tm.totalMs() / 1e3, tm.networkMs());
+            }
+        }
+        List<String> names = List.of(DatasetDescriptor.read(data.resolve("dataset.json")).classNames());
+        return Evaluator.evaluate(predictions, data.resolve("labelsTs"), names, 1.0, ProgressListener.NONE);
+    }
+
     @Override
     public Integer call() throws Exception {
         long start = System.nanoTime();
@@ -105,7 +123,7 @@ final class QuickstartCommand implements Callable<Integer> {
         Path pruned = out.resolve("model.onnx");
         Path dense = out.resolve("model-dense.onnx");
         Path predictions = out.resolve("predictions");
-        for (Path p : List.of(data, out.resolve("phantoms_preprocessed"), bundle, predictions)) {
+        for (Path p : List.of(data, out.resolve("phantoms_preprocessed"), bundle, predictions, out.resolve("predictions-int8"))) {
             AtomicFiles.deleteRecursively(p);
         }
         Shape3 shape = phantoms.shape();
@@ -145,19 +163,10 @@ final class QuickstartCommand implements Callable<Integer> {
         o.println("3/7 export: pruned and dense ONNX");
         ExportReport prunedReport = ModelExport.run(bundle, pruned, ExportOptions.PRUNED, ExportReport.besideModel(pruned));
         ExportReport denseReport = ModelExport.run(bundle, dense, ExportOptions.DENSE, ExportReport.besideModel(dense));
-        o.println("4/7 predict the held-out volumes with the pruned model");
+        o.println("4/7 predict the held-out volumes with the pruned model and evaluate them");
         o.flush();
-        CasePrediction.prepareOutput(predictions);
-        try (Segmenter s = Segmenter.open(pruned, Backend.ORT_CPU, t, SegmenterOptions.defaults())) {
-            for (CaseFiles c : CaseFiles.find(data.resolve("imagesTs"), 1)) {
-                CasePrediction.Timing tm = CasePrediction.run(s, c, predictions, false);
-                o.printf(Locale.ROOT, "  %s: %.2f s (network %.0f ms)%n", tm.id(), tm.totalMs() / 1e3, tm.networkMs());
-            }
-        }
-        o.println("5/7 evaluate");
-        List<String> names = List.of(DatasetDescriptor.read(data.resolve("dataset.json")).classNames());
-        EvaluationReport eval = Evaluator.evaluate(predictions, data.resolve("labelsTs"), names, 1.0, ProgressListener.NONE);
-        o.println("6/7 parity");
+        EvaluationReport eval = predictAndEvaluate(pruned, data, predictions, t, o);
+        o.println("5/7 parity");
         ParityReport parity;
         VolumeParity.Report volumes;
         try (OnnxModel m = OnnxModel.open(pruned, Backend.ORT_CPU, t)) {
@@ -165,16 +174,31 @@ final class QuickstartCommand implements Callable<Integer> {
             parity = ParityCheck.run(b, pruned, m);
             volumes = VolumeParity.run(b, m, data);
         }
-        o.println("7/7 bench dense vs pruned");
+        o.println("6/7 calibrate INT8 (gate: held-out Dice at most 0.5 points below FP32)");
         o.flush();
-        List<BenchResult> bench = Benchmark.run(List.of(dense, pruned), Backend.ORT_CPU, BackendOptions.cpu(t), 10, null);
+        Path int8 = out.resolve("model.int8.onnx");
+        Calibration.Outcome calibration = Calibration.run(pruned, data, int8, new CalibrationOptions(ModelPrecision.INT8, RangeMethod.PERCENTILE,
+                ActivationScheme.S8, 8, 32, 0.5, List.of(), true, true, t), ProgressListener.NONE);
+        EvaluationReport int8Eval = null;
+        if (calibration.written()) {
+            o.println("  gate passed; predicting the held-out volumes with the INT8 model");
+            int8Eval = predictAndEvaluate(int8, data, out.resolve("predictions-int8"), t, o);
+        } else {
+            o.printf(Locale.ROOT, "  gate failed (Dice drop %.2f points): no INT8 model%n", calibration.report().gate().dropPoints());
+        }
+        o.println("7/7 bench dense vs pruned" + (calibration.written() ? " vs INT8" : ""));
+        o.flush();
+        List<Path> benched = calibration.written() ? List.of(dense, pruned, int8) : List.of(dense, pruned);
+        List<BenchResult> bench = Benchmark.run(benched, Backend.ORT_CPU, BackendOptions.cpu(t), 10, null);
         double seconds = (System.nanoTime() - start) / 1e9;
         QuickstartReport.write(out, spec, ModelBundle.read(bundle), eval, parity, volumes, prunedReport, denseReport, bench, seconds,
-                data.resolve("imagesTs"), data.resolve("labelsTs"), predictions);
+                data.resolve("imagesTs"), data.resolve("labelsTs"), predictions, calibration.report(), int8Eval);
         Files.copy(bundle.resolve("progress.png"), out.resolve("training-curves.png"), StandardCopyOption.REPLACE_EXISTING);
-        o.printf(Locale.ROOT, "%nheld-out mean Dice %.3f, parity %s, speedup %.2fx (FLOPs ratio %.3f), %.0f s in all; see %s%n",
+        o.printf(Locale.ROOT, "%nheld-out mean Dice %.3f, parity %s, speedup %.2fx (FLOPs ratio %.3f)%s, %.0f s in all; see %s%n",
                 eval.meanDice(), parity.passed() && volumes.passed() ? "passed" : "FAILED", bench.get(0).tileMedianMs() / bench.get(1).tileMedianMs(),
-                (double) prunedReport.graphTrueFlops() / denseReport.graphTrueFlops(), seconds, out.resolve("report.md"));
+                (double) prunedReport.graphTrueFlops() / denseReport.graphTrueFlops(), int8Eval == null ? ", no INT8 model"
+                        : String.format(Locale.ROOT, "; INT8 Dice %.3f, speedup %.2fx", int8Eval.meanDice(),
+                        bench.get(0).tileMedianMs() / bench.get(2).tileMedianMs()), seconds, out.resolve("report.md"));
         o.flush();
         return parity.passed() && volumes.passed() ? 0 : E2eNetCommand.CHECK_FAILED;
     }

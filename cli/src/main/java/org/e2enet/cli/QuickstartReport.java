@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import org.e2enet.calibration.CalibrationReport;
 import org.e2enet.core.bundle.ModelBundle;
 import org.e2enet.core.io.AtomicFiles;
 import org.e2enet.core.metrics.EvaluationReport;
@@ -34,7 +35,8 @@ final class QuickstartReport {
 
     static void write(Path out, ModelSpec spec, ModelBundle bundle, EvaluationReport eval, ParityReport parity, VolumeParity.Report volumes,
                       ExportReport pruned,
-                      ExportReport dense, List<BenchResult> bench, double seconds, Path images, Path labels, Path predictions)
+                      ExportReport dense, List<BenchResult> bench, double seconds, Path images, Path labels, Path predictions,
+                      CalibrationReport calibration, EvaluationReport int8Eval)
             throws IOException {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("meanDice", eval.meanDice());
@@ -64,9 +66,24 @@ final class QuickstartReport {
         r.put("granularity", spec.granularity().toString());
         r.put("sparsity", spec.sparsity());
         r.put("staticMasks", spec.dsff().isStatic());
+        Map<String, Object> q = new LinkedHashMap<>();
+        q.put("passed", calibration.passed());
+        q.put("gateDiceDropPoints", calibration.gate().dropPoints());
+        long layers = calibration.speed().size();
+        long int8Layers = calibration.speed().stream().filter(l -> !l.keptFp32()).count();
+        q.put("int8Layers", int8Layers);
+        q.put("layers", layers);
+        Double int8Ms = int8Eval == null ? null : bench.get(2).tileMedianMs();
+        if (int8Eval != null) {
+            q.put("meanDice", int8Eval.meanDice());
+            q.put("latencyMs", int8Ms);
+            q.put("speedup", denseMs / int8Ms);
+            q.put("speedupOverPruned", prunedMs / int8Ms);
+        }
+        r.put("int8", q);
         r.put("seconds", seconds);
         AtomicFiles.writeString(out.resolve("report.json"), Json.write(r) + "\n");
-        speedupFigure(out, denseMs / prunedMs, (double) dense.graphTrueFlops() / pruned.graphTrueFlops());
+        speedupFigure(out, denseMs / prunedMs, (double) dense.graphTrueFlops() / pruned.graphTrueFlops(), int8Ms == null ? null : denseMs / int8Ms);
         String caseId = eval.cases().get(0).caseId();
         overlayFigure(out, images.resolve(caseId + "_0000.nii.gz"), labels.resolve(caseId + ".nii.gz"), predictions.resolve(caseId + ".nii.gz"));
         StringBuilder md = new StringBuilder("# e2enet quickstart report\n\n");
@@ -87,15 +104,29 @@ final class QuickstartReport {
         md.append(String.format(Locale.ROOT, "| tile latency dense / pruned (ONNX Runtime CPU) | %.1f ms / %.1f ms |%n", denseMs, prunedMs));
         md.append(String.format(Locale.ROOT, "| speedup / FLOPs reduction | %.2fx / %.2fx |%n%n", denseMs / prunedMs,
                 (double) dense.graphTrueFlops() / pruned.graphTrueFlops()));
+        if (int8Eval != null) {
+            md.append(String.format(Locale.ROOT, "| INT8 (calibrated pruned model; %d of %d layers INT8, the rest faster in FP32 here) | held-out "
+                    + "mean Dice %.3f, tile %.1f ms, speedup %.2fx over dense, %.2fx over FP32 pruned |%n%n", int8Layers, layers,
+                    int8Eval.meanDice(), int8Ms, denseMs / int8Ms, prunedMs / int8Ms));
+        } else {
+            md.append(String.format(Locale.ROOT, "| INT8 | gate failed (held-out Dice drop %.2f points > %.2f): no INT8 model |%n%n",
+                    calibration.gate().dropPoints(), calibration.gate().maxDropPoints()));
+        }
         md.append("![training curves](training-curves.png)\n\n![held-out case: image, ground truth, prediction](overlay.png)\n\n");
         md.append("![speedup vs FLOPs reduction](speedup.png)\n");
         AtomicFiles.writeString(out.resolve("report.md"), md.toString());
     }
 
-    private static void speedupFigure(Path out, double speedup, double flopsReduction) throws IOException {
-        CategoryChart chart = new CategoryChartBuilder().width(600).height(400).title("pruned vs dense ONNX model").yAxisTitle("x dense")
-                .build();
-        chart.addSeries("factor", List.of("FLOPs reduction", "measured speedup"), List.of(flopsReduction, speedup));
+    private static void speedupFigure(Path out, double speedup, double flopsReduction, Double int8Speedup) throws IOException {
+        CategoryChart chart = new CategoryChartBuilder().width(600).height(400).title("pruned (and INT8) vs dense ONNX model")
+                .yAxisTitle("x dense").build();
+        List<String> names = new java.util.ArrayList<>(List.of("FLOPs reduction", "measured speedup"));
+        List<Double> values = new java.util.ArrayList<>(List.of(flopsReduction, speedup));
+        if (int8Speedup != null) {
+            names.add("INT8 speedup");
+            values.add(int8Speedup);
+        }
+        chart.addSeries("factor", names, values);
         chart.getStyler().setLegendVisible(false);
         BitmapEncoder.saveBitmap(chart, out.resolve("speedup.png").toString(), BitmapEncoder.BitmapFormat.PNG);
     }

@@ -275,6 +275,51 @@ class CommandLineTest {
             assertTrue(Files.size(out.resolve(png)) > 1000, png);
         }
         assertTrue(Files.readString(out.resolve("report.md")).contains("held-out mean Dice"));
+        JsonNode int8 = report.get("int8");
+        assertTrue(int8.has("passed") && int8.has("gateDiceDropPoints"), int8.toString());
+        if (int8.get("passed").asBoolean()) {
+            assertTrue(int8.has("meanDice") && int8.get("latencyMs").asDouble() > 0 && int8.get("speedup").asDouble() > 0, int8.toString());
+        }
+
+        // calibrate on its own: a model and its report, or nothing with exit 1, or one line with exit 2
+        Path q = dir.resolve("m.int8.onnx");
+        Result ok = run("calibrate", "--onnx", out.resolve("model.onnx").toString(), "--dataset", out.resolve("phantoms").toString(),
+                "--precision", "int8", "--out", q.toString(), "--max-dice-drop", "100", "--threads", "2", "--no-fp32-where-faster");
+        assertEquals(0, ok.code(), ok.out() + ok.err());
+        assertTrue(ok.out().contains("gate PASSED") && Files.exists(q) && Files.exists(dir.resolve("m.int8.calibration.json")), ok.out());
+        Result again = run("calibrate", "--onnx", q.toString(), "--dataset", out.resolve("phantoms").toString(), "--precision", "fp16",
+                "--out", dir.resolve("x.onnx").toString());
+        assertEquals(E2eNetCommand.BAD_INPUT, again.code());
+        assertTrue(again.err().contains("already calibrated") && again.err().strip().lines().count() == 1, again.err());
+        Result precision = run("calibrate", "--onnx", out.resolve("model.onnx").toString(), "--dataset", out.resolve("phantoms").toString(),
+                "--precision", "int4", "--out", dir.resolve("x.onnx").toString());
+        assertEquals(E2eNetCommand.BAD_INPUT, precision.code());
+        assertTrue(precision.err().contains("int4"), precision.err());
+        Path blank = dir.resolve("blank");
+        copyTree(out.resolve("phantoms"), blank);
+        try (var images = Files.list(blank.resolve("imagesTr"))) {
+            for (Path image : images.toList()) {
+                org.e2enet.core.volume.Volume v = org.e2enet.core.nifti.NiftiReader.read(image);
+                float[] air = new float[v.shape().voxelsInt()];
+                java.util.Arrays.fill(air, -1000f);
+                org.e2enet.core.nifti.NiftiWriter.standard().write(org.e2enet.core.volume.Volume.of(v.geometry(),
+                        org.e2enet.core.volume.VoxelData.ofFloats(air)), image);
+            }
+        }
+        Path never = dir.resolve("never.onnx");
+        Result failed = run("calibrate", "--onnx", out.resolve("model.onnx").toString(), "--dataset", blank.toString(), "--precision", "int8",
+                "--out", never.toString(), "--max-dice-drop", "0", "--threads", "2", "--no-fp32-where-faster");
+        assertEquals(E2eNetCommand.CHECK_FAILED, failed.code(), failed.out() + failed.err());
+        assertTrue(failed.out().contains("gate FAILED") && failed.out().contains("Dice fp32"), failed.out());
+        assertFalse(Files.exists(never) || Files.exists(dir.resolve("never.calibration.json")));
+    }
+
+    private static void copyTree(Path from, Path to) throws java.io.IOException {
+        try (var files = Files.walk(from)) {
+            for (Path p : files.toList()) {
+                Files.copy(p, to.resolve(from.relativize(p).toString()));
+            }
+        }
     }
 
     @Test

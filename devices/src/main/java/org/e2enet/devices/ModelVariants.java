@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import org.e2enet.core.io.InputFiles;
 import org.e2enet.core.io.Sha256;
 import org.e2enet.core.onnx.E2eNetOnnx;
+import org.e2enet.core.onnx.ModelPrecision;
 import org.e2enet.core.onnx.OnnxContract;
 
 /** Exported models as planner variants: their digest, precision and whether their accuracy gate lets them be deployed. */
@@ -21,8 +22,8 @@ public final class ModelVariants {
      */
     public static DeploymentPlanner.Variant of(Path model) {
         E2eNetOnnx onnx = E2eNetOnnx.read(model);
-        String precision = onnx.metadata().getOrDefault(OnnxContract.PRECISION, "fp32");
-        return new DeploymentPlanner.Variant(model.toString(), Sha256.of(model), precision, precision.equals("fp32") ? null : gate(model));
+        ModelPrecision precision = ModelPrecision.of(onnx);
+        return new DeploymentPlanner.Variant(model.toString(), Sha256.of(model), precision.label(), precision.reduced() ? gate(model) : null);
     }
 
     private static String gate(Path model) {

@@ -5,6 +5,7 @@ package org.e2enet.runtime;
  *
  * @param model the ONNX file
  * @param backend where it ran
+ * @param precision the model's precision (fp32, fp16, int8)
  * @param tileMedianMs median latency of one patch-sized tile after warm-up
  * @param tileP10Ms 10th percentile
  * @param tileP90Ms 90th percentile
@@ -15,6 +16,6 @@ package org.e2enet.runtime;
  * @param volumeStages the whole volume's seconds per stage (read, preprocess, network, resample back, write), or null
  * @param peakRssMiB the process's peak resident memory so far (Linux), or -1
  */
-public record BenchResult(String model, String backend, double tileMedianMs, double tileP10Ms, double tileP90Ms, double ratioToFirst,
+public record BenchResult(String model, String backend, String precision, double tileMedianMs, double tileP10Ms, double tileP90Ms, double ratioToFirst,
                           Double volumeVoxelsPerSecond, Double volumeSeconds, CasePrediction.Timing volumeStages, long peakRssMiB) {
 }

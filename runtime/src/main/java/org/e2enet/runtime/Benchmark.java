@@ -57,7 +57,7 @@ public final class Benchmark {
                 }
                 Double seconds = stages == null ? null : stages.totalMs() / 1e3;
                 Double vps = stages == null ? null : volume.voxels() / seconds;
-                out.add(new BenchResult(file.toString(), model.backend().label(), median, ms[runs / 10], ms[Math.min(runs - 1, runs * 9 / 10)],
+                out.add(new BenchResult(file.toString(), model.backend().label(), model.precision().label(), median, ms[runs / 10], ms[Math.min(runs - 1, runs * 9 / 10)],
                         median / first, vps, seconds, stages, peakRssMiB()));
             }
         }
