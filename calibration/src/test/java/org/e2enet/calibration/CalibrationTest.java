@@ -174,6 +174,24 @@ class CalibrationTest {
     }
 
     @Test
+    void bothCalibratedGraphsPassDebiansOnnxFullCheckAndStrictShapeInference() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(org.e2enet.core.testing.DebianPython.has("onnx"),
+                "Debian's python3-onnx is not installed (.ci/run installs it)");
+        Path i8 = dir.resolve("check.int8.onnx");
+        Path f16 = dir.resolve("check.fp16.onnx");
+        assertTrue(Calibration.run(model, data, i8, int8(100, List.of(), false), ProgressListener.NONE).written());
+        assertTrue(Calibration.run(model, data, f16, new CalibrationOptions(ModelPrecision.FP16, RangeMethod.MINMAX, ActivationScheme.S8, 8, 8,
+                100, List.of(), false, false, 2), ProgressListener.NONE).written());
+        for (Path p : List.of(i8, f16)) {
+            String out = org.e2enet.core.testing.DebianPython.run(String.join("\n", "import sys, onnx", "m = onnx.load(sys.argv[1])",
+                    "onnx.checker.check_model(m, full_check=True)",
+                    "onnx.shape_inference.infer_shapes(m, check_type=True, strict_mode=True)",
+                    "print('ok', m.ir_version, m.opset_import[0].version)"), p.toString());
+            assertEquals("ok 8 17", out.strip(), p.toString());
+        }
+    }
+
+    @Test
     void badInputIsRefusedInOneLineAndNothingIsWritten() throws Exception {
         Path out = dir.resolve("never.onnx");
         Path q = dir.resolve("q.int8.onnx");
