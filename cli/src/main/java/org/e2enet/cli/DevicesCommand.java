@@ -38,7 +38,7 @@ final class DevicesCommand implements Callable<Integer> {
     Path save;
 
     @Option(names = "--measure", description = "With --save: measure the exporter's cost-model constants here (dense conv and gather "
-            + "throughput, grouped-conv efficiency; about 10 s).")
+            + "throughput, grouped-conv efficiency, and the speed of the same conv in explicit INT8 against FP32; about 15 s).")
     boolean measure;
 
     @CommandLine.Mixin
@@ -103,10 +103,12 @@ final class DevicesCommand implements Callable<Integer> {
         }
         if (save != null) {
             CostModel cost = measure ? CostModelMeasurement.measure(threads.count(), 7) : null;
-            new DeviceProfile(DeviceProfile.FORMAT, m, cost == null ? null : cost.constants(), measure ? threads.count() : 0, null).write(save);
+            Double int8 = measure ? CostModelMeasurement.int8SpeedFactor(threads.count(), 7) : null;
+            new DeviceProfile(DeviceProfile.FORMAT, m, cost == null ? null : cost.constants(), measure ? threads.count() : 0, int8).write(save);
             o.printf(Locale.ROOT, "wrote %s%s%n", save, cost == null ? " (no cost-model constants: add --measure)" : String.format(Locale.ROOT,
-                    " (cost model measured with %d threads: conv %.3g FLOP/ms, gather %.3g elements/ms, grouped efficiency %.2f)",
-                    threads.count(), cost.convFlopsPerMs(), cost.gatherElementsPerMs(), cost.groupedEfficiency()));
+                    " (cost model measured with %d threads: conv %.3g FLOP/ms, gather %.3g elements/ms, grouped efficiency %.2f; INT8 "
+                    + "conv %.2fx the FP32 speed)", threads.count(), cost.convFlopsPerMs(), cost.gatherElementsPerMs(), cost.groupedEfficiency(),
+                    int8));
         }
         o.flush();
         return 0;

@@ -163,6 +163,8 @@ class CommandLineTest {
         assertEquals(0, save.code(), save.err());
         JsonNode measured = new ObjectMapper().readTree(Files.readString(device)).get("costModel");
         assertTrue(measured.get("convFlopsPerMs").asDouble() > 1e6 && measured.get("gatherElementsPerMs").asDouble() > 1e4, measured.toString());
+        double int8Factor = new ObjectMapper().readTree(Files.readString(device)).get("int8SpeedFactor").asDouble();
+        assertTrue(int8Factor > 0.05 && int8Factor < 20, "INT8 over FP32 speed measured: " + int8Factor);
         Path targeted = dir.resolve("targeted.onnx");
         assertEquals(0, run("export", "--model", out.toString(), "--out", targeted.toString(), "--device-profile", device.toString()).code());
         assertEquals(measured, new ObjectMapper().readTree(Files.readString(dir.resolve("targeted.export.json"))).get("costModel"),

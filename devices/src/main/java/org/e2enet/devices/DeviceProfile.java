@@ -19,7 +19,7 @@ import org.e2enet.core.onnx.ExportReport;
  * @param machine what discovery found
  * @param costModel the constants measured on the machine, or null when it was saved without {@code --measure}
  * @param measuredThreads the intra-op threads they were measured with, or 0
- * @param int8SpeedFactor INT8 over FP32 speed, or null until calibrated models exist to measure it with
+ * @param int8SpeedFactor FP32 over explicit-INT8 time of the measurement conv (below 1: INT8 is slower here), or null unmeasured
  */
 public record DeviceProfile(String format, Machine machine, ExportReport.CostConstants costModel, int measuredThreads, Double int8SpeedFactor) {
     /** The format tag. */

@@ -12,7 +12,8 @@ import java.util.Random;
 /**
  * Measures the cost model's constants on this machine with ONNX Runtime CPU: a 96-&gt;48 (1,3,3) conv on
  * 32x64x64 (dense throughput), a Gather of 19 of its 96 channels (gather throughput) and the same conv in 4
- * groups (grouped efficiency), each the median of timed runs after 2 warm-ups, spinning off as the runtime runs.
+ * groups (grouped efficiency), each the median of timed runs after 2 warm-ups, spinning off as the runtime runs;
+ * and the same conv in explicit INT8 against FP32 (the INT8 speed factor device profiles record).
  */
 public final class CostModelMeasurement {
     private static final long[] INPUT = {1, 96, 32, 64, 64};
@@ -34,6 +35,42 @@ public final class CostModelMeasurement {
         double gatherMs = time(gather(channels), "x", INPUT, threads, runs);
         double groupedMs = time(conv(4), "x", INPUT, threads, runs);
         return new CostModel(flops / convMs, channels.length * voxels / gatherMs, (flops / 4 / groupedMs) / (flops / convMs));
+    }
+
+    /**
+     * INT8 over FP32 speed of the measurement's conv on this machine: the FP32 conv's time over the same conv in
+     * explicit INT8 (a QuantizeLinear/DequantizeLinear pair on its input and output, int8 weights per output
+     * channel), the form {@code e2enet calibrate} writes. Below 1 means INT8 is slower here.
+     */
+    public static double int8SpeedFactor(int threads, int runs) {
+        return time(conv(1), "x", INPUT, threads, runs) / time(int8Conv(), "x", INPUT, threads, runs);
+    }
+
+    /** The measurement's conv in explicit INT8 (symmetric int8 activations and weights). */
+    static byte[] int8Conv() {
+        OnnxBuilder b = new OnnxBuilder("int8conv");
+        b.declare(true, "x", INPUT[0], INPUT[1], INPUT[2], INPUT[3], INPUT[4]);
+        int cin = (int) INPUT[1];
+        byte[] w = new byte[OUTPUTS * cin * 9];
+        Random r = new Random(1);
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (byte) (r.nextInt(255) - 127);
+        }
+        float[] wScale = new float[OUTPUTS];
+        java.util.Arrays.fill(wScale, 1e-3f);
+        String wq = b.int8s("wq", w, OUTPUTS, cin, 1, 3, 3);
+        String ws = b.floats("ws", wScale, OUTPUTS);
+        String wz = b.int8s("wz", new byte[OUTPUTS], OUTPUTS);
+        String s = b.floats("s", new float[] {0.02f});
+        String z = b.int8s("z", new byte[] {0});
+        String xq = b.node("QuantizeLinear", new String[] {"x", s, z}, Map.of());
+        String xd = b.node("DequantizeLinear", new String[] {xq, s, z}, Map.of());
+        String wd = b.node("DequantizeLinear", new String[] {wq, ws, wz}, Map.of("axis", 0L));
+        String y = b.node("Conv", new String[] {xd, wd}, Map.of("kernel_shape", new long[] {1, 3, 3}, "pads", new long[] {0, 1, 1, 0, 1, 1}));
+        String yq = b.node("QuantizeLinear", new String[] {y, s, z}, Map.of());
+        b.output(b.node("DequantizeLinear", new String[] {yq, s, z}, Map.of()), "y");
+        b.declare(false, "y", INPUT[0], OUTPUTS, INPUT[2], INPUT[3], INPUT[4]);
+        return b.build(Map.of()).toByteArray();
     }
 
     /** The (1,3,3) conv of the measurement in {@code groups} groups. */

@@ -44,6 +44,17 @@ public final class OnnxBuilder {
         return name;
     }
 
+    /** Adds an int8 initializer (quantized weights and zero points). */
+    public String int8s(String name, byte[] values, long... dims) {
+        OnnxMl.TensorProto.Builder t = OnnxMl.TensorProto.newBuilder().setName(name).setDataType(OnnxMl.TensorProto.DataType.INT8.getNumber())
+                .setRawData(ByteString.copyFrom(values));
+        for (long d : dims) {
+            t.addDims(d);
+        }
+        graph.addInitializer(t);
+        return name;
+    }
+
     /** Adds an int64 initializer (indices, shapes: not parameters). */
     public String int64s(String name, long... values) {
         ByteBuffer b = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
