@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.e2enet.core.onnx.CalibrationMetadata;
 import org.e2enet.core.onnx.E2eNetOnnx;
+import org.e2enet.core.onnx.ModelPrecision;
 import org.e2enet.core.onnx.OnnxContract;
 import org.e2enet.core.onnx.OnnxGraphStats;
 import org.e2enet.core.spec.ModelSpec;
@@ -36,6 +38,21 @@ final class OnnxInfo {
         o.put("graphTrueFlops", stats.trueFlops());
         o.put("graphParams", stats.storedParams());
         o.put("operators", ops);
+        ModelPrecision precision = ModelPrecision.of(onnx);
+        o.put("precision", precision.label());
+        String calibrationJson = onnx.metadata().get(OnnxContract.CALIBRATION);
+        CalibrationMetadata calibration = calibrationJson == null ? null
+                : CalibrationMetadata.fromJson(calibrationJson, file + " " + OnnxContract.CALIBRATION);
+        if (calibration != null) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("method", calibration.method());
+            c.put("activations", calibration.activations());
+            c.put("cases", calibration.cases().size());
+            c.put("tiles", calibration.tiles());
+            c.put("keptFp32", calibration.keptFp32());
+            c.put("sourceSha256", calibration.sourceSha256());
+            o.put("calibration", c);
+        }
         if (json) {
             out.println(Json.write(o));
         } else {
@@ -51,6 +68,10 @@ final class OnnxInfo {
             }
             out.printf(Locale.ROOT, "graph     true FLOPs %.4f G per patch, %d parameters stored%n", stats.trueFlops() / 1e9, stats.storedParams());
             out.printf(Locale.ROOT, "operators %s%n", ops);
+            out.printf(Locale.ROOT, "precision %s%s%n", precision.label(), calibration == null ? "" : String.format(Locale.ROOT,
+                    " (calibrated: %s%s, %d tiles of %d cases, %d node(s) FP32, from FP32 model sha256 %s)", calibration.method(),
+                    calibration.activations() == null ? "" : ", activations " + calibration.activations(), calibration.tiles(),
+                    calibration.cases().size(), calibration.keptFp32().size(), calibration.sourceSha256().substring(0, 12)));
         }
         out.flush();
         return 0;

@@ -289,6 +289,17 @@ class CommandLineTest {
                 "--precision", "int8", "--out", q.toString(), "--max-dice-drop", "100", "--threads", "2", "--no-fp32-where-faster");
         assertEquals(0, ok.code(), ok.out() + ok.err());
         assertTrue(ok.out().contains("gate PASSED") && Files.exists(q) && Files.exists(dir.resolve("m.int8.calibration.json")), ok.out());
+        // the planner takes the calibrated variant because its report says the gate passed
+        Path deployment = dir.resolve("deployment.json");
+        Result plan = run("plan", "--onnx", q.toString(), "--onnx", out.resolve("model.onnx").toString(), "--out", deployment.toString(),
+                "--seconds", "0", "--runs", "1");
+        assertEquals(0, plan.code(), plan.out() + plan.err());
+        JsonNode candidates = new ObjectMapper().readTree(Files.readString(deployment)).get("candidates");
+        boolean int8Measured = false;
+        for (JsonNode c : candidates) {
+            int8Measured |= c.get("precision").asText().equals("int8") && c.get("tileMs").isNumber();
+        }
+        assertTrue(int8Measured, candidates.toString());
         Result again = run("calibrate", "--onnx", q.toString(), "--dataset", out.resolve("phantoms").toString(), "--precision", "fp16",
                 "--out", dir.resolve("x.onnx").toString());
         assertEquals(E2eNetCommand.BAD_INPUT, again.code());
