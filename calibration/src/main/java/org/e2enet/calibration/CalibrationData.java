@@ -1,6 +1,5 @@
 package org.e2enet.calibration;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
