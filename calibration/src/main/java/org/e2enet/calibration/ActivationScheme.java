@@ -3,9 +3,10 @@ package org.e2enet.calibration;
 import java.util.Locale;
 
 /**
- * How activations are stored in INT8 models. {@link #S8} (symmetric int8, zero point 0) is the one TensorRT
- * reads as explicit quantization and, measured on ONNX Runtime CPU (see the calibration benchmark in the
- * README), as fast as {@link #U8} (asymmetric uint8), so it is the default.
+ * How activations are stored in INT8 models. {@link #U8} (asymmetric uint8) is what ONNX Runtime CPU runs
+ * fastest: its x86 kernels take uint8 activations anywhere, so the depth shift's data movement runs on 8-bit
+ * data too (measured on the paper-channel model, README "Calibration"). {@link #S8} (symmetric int8, zero point
+ * 0) is the form TensorRT reads as explicit quantization.
  */
 public enum ActivationScheme {
     /** int8, zero point 0, scale = max|x| / 127. */
@@ -20,6 +21,11 @@ public enum ActivationScheme {
      * @param zeroPoint the stored value of 0
      */
     public record Params(float scale, int zeroPoint) {
+    }
+
+    /** Whether data movement between quantized tensors (Pad, Slice, Concat, Gather) runs on the 8-bit values. */
+    boolean movesInInt8() {
+        return this == U8;
     }
 
     /** The option value (s8, u8). */

@@ -63,7 +63,7 @@ public final class Calibration {
         Function<Set<String>, Candidate> build;
         String method;
         if (o.precision() == ModelPrecision.INT8) {
-            Set<String> observe = QdqQuantizer.tensorsToObserve(fp32, requested);
+            Set<String> observe = QdqQuantizer.tensorsToObserve(fp32, requested, o.scheme());
             Map<String, ActivationRange> ranges = ActivationStatistics.collect(fp32, observe, QdqQuantizer.logitTensors(fp32), data.tiles(),
                     o.method(), o.threads(), progress);
             build = kept -> {

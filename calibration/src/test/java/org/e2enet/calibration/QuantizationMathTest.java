@@ -40,7 +40,7 @@ class QuantizationMathTest {
     @Test
     void minmaxRangesAreTheObservedExtremesOfEveryObservedTensor() {
         OnnxMl.ModelProto m = tinyGraph();
-        Set<String> observe = QdqQuantizer.tensorsToObserve(m, Set.of());
+        Set<String> observe = QdqQuantizer.tensorsToObserve(m, Set.of(), ActivationScheme.S8);
         assertEquals(2, observe.size());
         Map<String, ActivationRange> r = ActivationStatistics.collect(m, observe, Set.of(), tiles(), RangeMethod.MINMAX, 1, ProgressListener.NONE);
         assertEquals(new ActivationRange(-1, 3), r.get("image"));
@@ -66,7 +66,7 @@ class QuantizationMathTest {
     @Test
     void weightsArePerOutputChannelSymmetricAndTheBiasStaysFloat() {
         OnnxMl.ModelProto m = tinyGraph();
-        Map<String, ActivationRange> r = ActivationStatistics.collect(m, QdqQuantizer.tensorsToObserve(m, Set.of()), Set.of(), tiles(),
+        Map<String, ActivationRange> r = ActivationStatistics.collect(m, QdqQuantizer.tensorsToObserve(m, Set.of(), ActivationScheme.S8), Set.of(), tiles(),
                 RangeMethod.MINMAX, 1, ProgressListener.NONE);
         QdqQuantizer.Result q = QdqQuantizer.quantize(m, r, Set.of(), ActivationScheme.S8);
         Map<String, OnnxMl.TensorProto> inits = new HashMap<>();
@@ -88,7 +88,7 @@ class QuantizationMathTest {
     @Test
     void theQuantizedGraphRunsAndStaysWithinAQuantizationStepOfFp32() throws Exception {
         OnnxMl.ModelProto m = tinyGraph();
-        Map<String, ActivationRange> r = ActivationStatistics.collect(m, QdqQuantizer.tensorsToObserve(m, Set.of()), Set.of(), tiles(),
+        Map<String, ActivationRange> r = ActivationStatistics.collect(m, QdqQuantizer.tensorsToObserve(m, Set.of(), ActivationScheme.S8), Set.of(), tiles(),
                 RangeMethod.MINMAX, 1, ProgressListener.NONE);
         for (ActivationScheme scheme : ActivationScheme.values()) {
             OnnxMl.ModelProto q = QdqQuantizer.quantize(m, r, Set.of(), scheme).model();
@@ -108,7 +108,7 @@ class QuantizationMathTest {
     void keptConvolutionsStayFloat() {
         OnnxMl.ModelProto m = tinyGraph();
         String conv = m.getGraph().getNode(0).getName();
-        assertTrue(QdqQuantizer.tensorsToObserve(m, Set.of(conv)).isEmpty());
+        assertTrue(QdqQuantizer.tensorsToObserve(m, Set.of(conv), ActivationScheme.S8).isEmpty());
         OnnxMl.ModelProto q = QdqQuantizer.quantize(m, Map.of(), Set.of(conv), ActivationScheme.S8).model();
         assertEquals(m.getGraph(), q.getGraph());
     }

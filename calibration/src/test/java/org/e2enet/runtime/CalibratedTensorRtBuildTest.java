@@ -15,10 +15,10 @@ import org.e2enet.calibration.Fp16Converter;
 import org.e2enet.calibration.QdqQuantizer;
 import org.e2enet.core.io.BadInputException;
 import org.e2enet.core.onnx.E2eNetOnnx;
+import org.e2enet.core.onnx.ExportReport;
 import org.e2enet.exporter.ExportOptions;
 import org.e2enet.exporter.ModelExport;
 import org.e2enet.exporter.RandomBundles;
-import org.e2enet.core.onnx.ExportReport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,8 +46,10 @@ class CalibratedTensorRtBuildTest {
     void theCalibratedGraphsAreOnesNativeTensorRtTakes() throws Exception {
         E2eNetOnnx fp32 = E2eNetOnnx.read(exported());
         Map<String, ActivationRange> ranges = new java.util.HashMap<>();
-        for (String t : QdqQuantizer.tensorsToObserve(fp32.model(), Set.of())) {
-            ranges.put(t, new ActivationRange(-3, 3));
+        for (ActivationScheme scheme : ActivationScheme.values()) {
+            for (String t : QdqQuantizer.tensorsToObserve(fp32.model(), Set.of(), scheme)) {
+                ranges.put(t, new ActivationRange(-3, 3));
+            }
         }
         Path s8 = write(dir, "s8.onnx", QdqQuantizer.quantize(fp32.model(), ranges, Set.of(), ActivationScheme.S8).model());
         TensorRtBuild b = TensorRtBuild.of(E2eNetOnnx.read(s8), BackendOptions.cpu(1));

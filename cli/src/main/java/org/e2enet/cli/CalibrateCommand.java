@@ -60,8 +60,8 @@ final class CalibrateCommand implements Callable<Integer> {
             + "|x|) or entropy (KL divergence). Default: ${DEFAULT-VALUE}.")
     RangeMethod method;
 
-    @Option(names = "--activations", defaultValue = "s8", description = "int8 activation storage: s8 (symmetric, what TensorRT reads) or "
-            + "u8 (asymmetric). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--activations", defaultValue = "u8", description = "int8 activation storage: u8 (asymmetric; fastest on ONNX Runtime "
+            + "CPU, the depth shift then moves 8-bit data) or s8 (symmetric, zero point 0: what TensorRT reads). Default: ${DEFAULT-VALUE}.")
     ActivationScheme activations;
 
     @Option(names = "--max-dice-drop", defaultValue = "0.5", description = "Largest allowed drop of mean Dice against the ground truth, "
@@ -75,7 +75,7 @@ final class CalibrateCommand implements Callable<Integer> {
 
     @Option(names = "--fp32-where-faster", negatable = true, defaultValue = "true", fallbackValue = "true", description = "int8: profile "
             + "every layer in FP32 and INT8 with ONNX Runtime CPU on this machine and leave FP32 the convolutions whose INT8 form is not "
-            + "faster (on by default; --no-fp32-where-faster quantizes every convolution, e.g. for TensorRT, which picks per layer itself).")
+            + "faster (on by default; for TensorRT, which picks per layer itself, use --no-fp32-where-faster --activations s8).")
     boolean fp32WhereFaster;
 
     @Option(names = "--json", description = "Print the report as JSON.")

@@ -178,7 +178,7 @@ final class QuickstartCommand implements Callable<Integer> {
         o.flush();
         Path int8 = out.resolve("model.int8.onnx");
         Calibration.Outcome calibration = Calibration.run(pruned, data, int8, new CalibrationOptions(ModelPrecision.INT8, RangeMethod.PERCENTILE,
-                ActivationScheme.S8, 8, 32, 0.5, List.of(), true, true, t), ProgressListener.NONE);
+                ActivationScheme.U8, 8, 32, 0.5, List.of(), true, true, t), ProgressListener.NONE);
         EvaluationReport int8Eval = null;
         if (calibration.written()) {
             o.println("  gate passed; predicting the held-out volumes with the INT8 model");
