@@ -34,8 +34,22 @@ public final class CasePrediction {
         }
     }
 
+    /**
+     * A case's timings and its label map as written.
+     *
+     * @param timing where the time went
+     * @param labels the segmentation on the input's grid
+     */
+    public record Outcome(Timing timing, Volume labels) {
+    }
+
     /** Runs one case. */
     public static Timing run(Segmenter segmenter, CaseFiles c, Path outDir, boolean probabilities) throws IOException {
+        return predict(segmenter, c, outDir, probabilities).timing();
+    }
+
+    /** Runs one case, writing {@code {case}.nii.gz} (and its probabilities) into {@code outDir} atomically; returns the labels too. */
+    public static Outcome predict(Segmenter segmenter, CaseFiles c, Path outDir, boolean probabilities) throws IOException {
         CaseMemory.check(c, segmenter.model().plans(), segmenter.model().spec().numClasses(), probabilities);
         long t0 = System.nanoTime();
         List<Volume> channels = readChannels(c);
@@ -51,9 +65,8 @@ public final class CasePrediction {
             NiftiWriter.standard().write(new Volume(s.labels().geometry(), maps, 1, 0), outDir.resolve(c.id() + "_probabilities.nii.gz"));
         }
         long t3 = System.nanoTime();
-        return new Timing(c.id(), channels.get(0).shape().voxels(), (t1 - t0) / 1e6, s.preprocessMs(), s.networkMs(), s.tilePathMs(),
-                s.postprocessMs(),
-                (t3 - t2) / 1e6, s.tiles());
+        return new Outcome(new Timing(c.id(), channels.get(0).shape().voxels(), (t1 - t0) / 1e6, s.preprocessMs(), s.networkMs(),
+                s.tilePathMs(), s.postprocessMs(), (t3 - t2) / 1e6, s.tiles()), s.labels());
     }
 
     /** Reads a case's channel files, refusing 4D files and label maps passed as images. */
