@@ -21,6 +21,10 @@ final class SpecOptions {
     @Option(names = "--granularity", description = "Override the granularity: kernel (paper), channel, group:G or dense.")
     String granularity;
 
+    @Option(names = "--authors-density-rule", description = "The authors' Masking rule: every masked tensor whose first dimension is 48 "
+            + "gets density 0.2 whatever the sparsity (reproduces the paper's AMOS s = 0.7 row exactly).")
+    boolean authorsDensityRule;
+
     /** The spec the options name. */
     ModelSpec resolve() {
         if ((preset == null) == (file == null)) {
@@ -32,6 +36,9 @@ final class SpecOptions {
         }
         if (granularity != null) {
             spec = spec.withGranularity(Granularity.parse(granularity));
+        }
+        if (authorsDensityRule) {
+            spec = spec.withDsff(spec.dsff().withAuthorsDensityRule(true));
         }
         return spec;
     }

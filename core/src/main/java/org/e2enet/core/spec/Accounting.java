@@ -85,12 +85,12 @@ public record Accounting(String granularity, double density, long params, long p
     }
 
     /**
-     * Expected active kernels of a masked layer at the spec's density: round(dim0 * dim1 * density) for
+     * Expected active kernels of a masked layer at its density ({@link ModelSpec#densityOf}): round(dim0 * dim1 * density) for
      * kernel granularity (round half to even, as Python's round), round(inputs * density) * outputs for
      * channel and group granularities (whole input channels are kept or dropped), all for dense.
      */
     public static long expectedActive(Layer layer, ModelSpec spec) {
-        double density = spec.density();
+        double density = spec.densityOf(layer);
         return switch (spec.granularity().kind()) {
             case DENSE -> layer.kernels();
             case KERNEL -> (long) Math.rint(layer.kernels() * density);

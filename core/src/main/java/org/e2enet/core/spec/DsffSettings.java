@@ -10,11 +10,29 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param deathRateMin final death rate dr_min
  * @param regrow how regrown kernels start: {@code zero} or {@code reinit}
  * @param isStatic the static variant: masks never change
+ * @param authorsDensityRule the authors' Masking code's rule: every masked tensor whose first dimension is
+ *     {@value #AUTHORS_RULE_DIM0} gets density {@value #AUTHORS_RULE_DENSITY} whatever the sparsity (with the paper's
+ *     channels: the six level-0 fusion convs); it reproduces the paper's AMOS s = 0.7 accounting exactly
  */
 public record DsffSettings(int updateFrequency, double deathRate, double deathRateMin, String regrow,
-                           @JsonProperty("static") boolean isStatic) {
+                           @JsonProperty("static") boolean isStatic, boolean authorsDensityRule) {
+    /** The first dimension the authors' rule applies to. */
+    public static final long AUTHORS_RULE_DIM0 = 48;
+    /** The density the authors' rule gives those tensors. */
+    public static final double AUTHORS_RULE_DENSITY = 0.2;
+
     /** The paper's schedule: every 1200 iterations, dr 0.5 to 0.001, regrow at zero, dynamic. */
     public static final DsffSettings PAPER = new DsffSettings(1200, 0.5, 0.001, "zero", false);
+
+    /** Settings without the authors' density rule. */
+    public DsffSettings(int updateFrequency, double deathRate, double deathRateMin, String regrow, boolean isStatic) {
+        this(updateFrequency, deathRate, deathRateMin, regrow, isStatic, false);
+    }
+
+    /** The same settings with the authors' density rule on or off. */
+    public DsffSettings withAuthorsDensityRule(boolean on) {
+        return new DsffSettings(updateFrequency, deathRate, deathRateMin, regrow, isStatic, on);
+    }
 
     /** Validates the values. */
     public DsffSettings {

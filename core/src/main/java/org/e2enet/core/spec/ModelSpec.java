@@ -133,6 +133,19 @@ public record ModelSpec(int inputChannels, int numClasses, int baseChannels, int
         return 1 - sparsity;
     }
 
+    /**
+     * The density of one masked layer: {@link #density()}, or under the authors' rule ({@link
+     * DsffSettings#authorsDensityRule()}) {@value DsffSettings#AUTHORS_RULE_DENSITY} for a tensor whose first
+     * dimension is {@value DsffSettings#AUTHORS_RULE_DIM0}.
+     */
+    public double densityOf(Layer layer) {
+        if (dsff.authorsDensityRule() && granularity.kind() != Granularity.Kind.DENSE
+                && layer.maskShape()[0] == DsffSettings.AUTHORS_RULE_DIM0) {
+            return DsffSettings.AUTHORS_RULE_DENSITY;
+        }
+        return density();
+    }
+
     /** The same spec at another sparsity (granularity becomes kernel when a dense spec gets sparsity). */
     public ModelSpec withSparsity(double newSparsity) {
         Granularity g = granularity;

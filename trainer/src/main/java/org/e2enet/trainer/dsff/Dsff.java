@@ -40,12 +40,12 @@ public final class Dsff implements AutoCloseable {
         return spec.granularity().kind() != Granularity.Kind.DENSE;
     }
 
-    /** Random initial masks: per pool exactly round(units * density) active units, uniformly without replacement. */
+    /** Random initial masks: per pool exactly round(units * the layer's density) active units, uniformly without replacement. */
     public static Dsff initialise(ModelSpec spec, NDManager parent, SplittableRandom rng) {
         Dsff d = new Dsff(spec, parent);
         for (Layer l : spec.layers().masked()) {
             LayerMask m = new LayerMask(l, spec.granularity());
-            int n = (int) Math.rint(m.unitsPerPool() * spec.density());
+            int n = (int) Math.rint(m.unitsPerPool() * spec.densityOf(l));
             for (int p = 0; p < m.pools(); p++) {
                 for (int u : sample(m.unitsPerPool(), n, rng)) {
                     m.set(p, u, true);

@@ -15,6 +15,7 @@ import org.e2enet.core.spec.Layer;
 import org.e2enet.core.spec.ModelSpec;
 import org.e2enet.core.spec.Presets;
 import org.e2enet.trainer.nn.ModelParameters;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -156,6 +157,23 @@ class DsffTest {
                     }
                 }
             }
+        }
+    }
+
+    @Test
+    void theAuthorsDensityRuleGivesTensorsOfFirstDimension48Density02() {
+        ModelSpec uniform = new ModelSpec(1, 3, 48, 96, new int[][] {{2, 2, 2}, {2, 2, 2}}, 3, new int[] {16, 16, 16}, 0.7,
+                Granularity.KERNEL, org.e2enet.core.spec.DsffSettings.PAPER);
+        ModelSpec spec = uniform.withDsff(uniform.dsff().withAuthorsDensityRule(true));
+        try (NDManager m = NDManager.newBaseManager()) {
+            Dsff dsff = Dsff.initialise(spec, m, new SplittableRandom(2));
+            int ruled = 0;
+            for (LayerMask mask : dsff.masks().values()) {
+                boolean dim48 = mask.layer().maskShape()[0] == 48;
+                ruled += dim48 ? 1 : 0;
+                assertEquals((int) Math.rint(mask.unitsPerPool() * (dim48 ? 0.2 : 0.3)), mask.activeCount(0), mask.layer().weightName());
+            }
+            assertTrue(ruled > 0 && ruled < dsff.masks().size(), "some tensors ruled, not all: " + ruled);
         }
     }
 }
