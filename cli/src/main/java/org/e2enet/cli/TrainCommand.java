@@ -93,7 +93,7 @@ final class TrainCommand implements Callable<Integer> {
         if (isStatic || updateFrequency != null) {
             DsffSettings d = spec.dsff();
             spec = spec.withDsff(new DsffSettings(updateFrequency != null ? updateFrequency : d.updateFrequency(), d.deathRate(),
-                    d.deathRateMin(), d.regrow(), isStatic || d.isStatic()));
+                    d.deathRateMin(), d.regrow(), isStatic || d.isStatic(), d.authorsDensityRule()));
         }
         TrainingConfig config = TrainingConfig.builder().setDataset(dataset).setOut(out).setSpec(spec).optEpochs(epochs)
                 .optItersPerEpoch(iters).optBatchSize(batchSize).optLearningRate(lr).optFold(fold).optSeed(seed).optResume(resume)

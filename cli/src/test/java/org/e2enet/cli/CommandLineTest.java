@@ -73,6 +73,10 @@ class CommandLineTest {
         assertEquals(9_445_351L, n.get("params").asLong());
         assertEquals(778_741_612_544L, n.get("paperFlops").asLong());
         assertTrue(n.get("trueFlops").asLong() > 0);
+        JsonNode authors = new ObjectMapper().readTree(run("spec", "--preset", "amos", "--sparsity", "0.7", "--authors-density-rule", "--json")
+                .out());
+        assertEquals(11_229_255L, authors.get("params").asLong(), "the paper's AMOS s = 0.7 row");
+        assertEquals(969_320_693_760L, authors.get("paperFlops").asLong());
         Result table = run("spec", "--preset", "tiny", "--granularity", "channel");
         assertTrue(table.out().contains("loc0.0.1.blocks.0.conv.weight") && table.out().contains("params"), table.out());
     }
