@@ -95,7 +95,7 @@ final class QuickstartCommand implements Callable<Integer> {
         ModelSpec tiny = Presets.get("tiny");
         DsffSettings d = tiny.dsff();
         return tiny.withGranularity(Granularity.CHANNEL).withPatchSize(new int[] {16, 48, 48})
-                .withDsff(new DsffSettings(d.updateFrequency(), d.deathRate(), d.deathRateMin(), d.regrow(), true, d.authorsDensityRule()));
+                .withDsff(d.withStatic(true));
     }
 
     /** Predicts the held-out volumes with {@code model} into {@code predictions} and evaluates them against the held-out labels. */

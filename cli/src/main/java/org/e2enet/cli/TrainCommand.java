@@ -44,8 +44,24 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--static", description = "Static sparsity: masks never change.")
     boolean isStatic;
 
-    @Option(names = "--update-frequency", description = "Iterations between DSFF topology updates.")
+    @Option(names = "--update-frequency", description = "Iterations between DSFF topology updates (an absolute schedule, the paper's).")
     Integer updateFrequency;
+
+    @Option(names = "--updates", description = "A schedule relative to the run instead: this many topology updates spread evenly over "
+            + "the update window.")
+    Integer updates;
+
+    @Option(names = "--update-end", description = "Fraction of training after which the topology stays fixed, the death rate decaying "
+            + "over that window (RigL: 0.75). Default: the spec's (1).")
+    Double updateEnd;
+
+    @Option(names = "--max-prune-share", description = "Largest share of a tensor's active units one update may remove. Default: the "
+            + "spec's (1, no cap).")
+    Double maxPruneShare;
+
+    @Option(names = "--regrow-by", description = "random (SET, the paper's) or gradient (RigL: the largest gradient magnitude of the "
+            + "current batch). Default: the spec's (random).")
+    String regrowBy;
 
     @Option(names = "--epochs", defaultValue = "1000", description = "Epochs. Default: ${DEFAULT-VALUE}.")
     int epochs;
@@ -90,11 +106,17 @@ final class TrainCommand implements Callable<Integer> {
             threads.applyToTrainingEngine();
         }
         ModelSpec spec = specOptions.resolve();
-        if (isStatic || updateFrequency != null) {
-            DsffSettings d = spec.dsff();
-            spec = spec.withDsff(new DsffSettings(updateFrequency != null ? updateFrequency : d.updateFrequency(), d.deathRate(),
-                    d.deathRateMin(), d.regrow(), isStatic || d.isStatic(), d.authorsDensityRule()));
+        DsffSettings d = spec.dsff();
+        if (updateFrequency != null) {
+            d = d.withUpdateFrequency(updateFrequency);
         }
+        if (updates != null || updateEnd != null) {
+            d = d.withRelativeSchedule(updates != null ? updates : d.updates(), updateEnd != null ? updateEnd : d.updateEnd());
+        }
+        if (maxPruneShare != null || regrowBy != null) {
+            d = d.withUpdateRule(maxPruneShare != null ? maxPruneShare : d.maxPruneShare(), regrowBy != null ? regrowBy : d.regrowBy());
+        }
+        spec = spec.withDsff(isStatic ? d.withStatic(true) : d);
         TrainingConfig config = TrainingConfig.builder().setDataset(dataset).setOut(out).setSpec(spec).optEpochs(epochs)
                 .optItersPerEpoch(iters).optBatchSize(batchSize).optLearningRate(lr).optFold(fold).optSeed(seed).optResume(resume)
                 .optConvMode(conv).optAugment(!noAugment).optDevice(device).build();

@@ -1,6 +1,9 @@
 package org.e2enet.core.spec;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Dynamic sparse feature fusion schedule (E2ENET.md section 3).
@@ -13,9 +16,17 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param authorsDensityRule the authors' Masking code's rule: every masked tensor whose first dimension is
  *     {@value #AUTHORS_RULE_DIM0} gets density {@value #AUTHORS_RULE_DENSITY} whatever the sparsity (with the paper's
  *     channels: the six level-0 fusion convs); it reproduces the paper's AMOS s = 0.7 accounting exactly
+ * @param updates topology updates over the update window, spaced evenly (relative to the run); 0: every
+ *     {@code updateFrequency} iterations (absolute, the paper's)
+ * @param updateEnd the fraction of training after which the topology stays fixed (RigL stops at 0.75); the death
+ *     rate decays over this window (1: the whole run)
+ * @param maxPruneShare the largest share of a tensor's (pool's) active units one update may remove (1: no cap)
+ * @param regrowBy which inactive units regrow: {@code random} (SET, the paper's) or {@code gradient} (RigL: the
+ *     largest dense gradient magnitude of the current batch over the unit)
  */
 public record DsffSettings(int updateFrequency, double deathRate, double deathRateMin, String regrow,
-                           @JsonProperty("static") boolean isStatic, boolean authorsDensityRule) {
+                           @JsonProperty("static") boolean isStatic, boolean authorsDensityRule, int updates, double updateEnd,
+                           double maxPruneShare, String regrowBy) {
     /** The first dimension the authors' rule applies to. */
     public static final long AUTHORS_RULE_DIM0 = 48;
     /** The density the authors' rule gives those tensors. */
@@ -24,18 +35,89 @@ public record DsffSettings(int updateFrequency, double deathRate, double deathRa
     /** The paper's schedule: every 1200 iterations, dr 0.5 to 0.001, regrow at zero, dynamic. */
     public static final DsffSettings PAPER = new DsffSettings(1200, 0.5, 0.001, "zero", false);
 
-    /** Settings without the authors' density rule. */
+    private static final Set<String> FIELDS = Set.of("updateFrequency", "deathRate", "deathRateMin", "regrow", "static", "authorsDensityRule",
+            "updates", "updateEnd", "maxPruneShare", "regrowBy");
+
+    /**
+     * Reads the JSON form. The first five fields are required; those added later ({@code authorsDensityRule},
+     * {@code updates}, {@code updateEnd}, {@code maxPruneShare}, {@code regrowBy}) default to the paper's behaviour, so
+     * bundles and models written before them still read. Unknown fields are refused.
+     */
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    static DsffSettings fromJson(Map<String, Object> m) {
+        for (String k : m.keySet()) {
+            if (!FIELDS.contains(k)) {
+                throw new IllegalArgumentException("dsff has an unknown field '" + k + "'");
+            }
+        }
+        return new DsffSettings(number(m, "updateFrequency", null).intValue(), number(m, "deathRate", null).doubleValue(),
+                number(m, "deathRateMin", null).doubleValue(), (String) required(m, "regrow"), (Boolean) required(m, "static"),
+                (Boolean) m.getOrDefault("authorsDensityRule", false), number(m, "updates", 0).intValue(),
+                number(m, "updateEnd", 1.0).doubleValue(), number(m, "maxPruneShare", 1.0).doubleValue(), (String) m.getOrDefault("regrowBy", "random"));
+    }
+
+    private static Object required(Map<String, Object> m, String key) {
+        Object v = m.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException("dsff." + key + " is missing");
+        }
+        return v;
+    }
+
+    private static Number number(Map<String, Object> m, String key, Number fallback) {
+        Object v = fallback == null ? required(m, key) : m.getOrDefault(key, fallback);
+        if (!(v instanceof Number n)) {
+            throw new IllegalArgumentException("dsff." + key + " must be a number");
+        }
+        return n;
+    }
+
+    /** Settings with the paper's absolute schedule, random regrowth and no cap. */
     public DsffSettings(int updateFrequency, double deathRate, double deathRateMin, String regrow, boolean isStatic) {
         this(updateFrequency, deathRate, deathRateMin, regrow, isStatic, false);
     }
 
+    /** As {@link #DsffSettings(int, double, double, String, boolean)}, with or without the authors' density rule. */
+    public DsffSettings(int updateFrequency, double deathRate, double deathRateMin, String regrow, boolean isStatic,
+                        boolean authorsDensityRule) {
+        this(updateFrequency, deathRate, deathRateMin, regrow, isStatic, authorsDensityRule, 0, 1, 1, "random");
+    }
+
     /** The same settings with the authors' density rule on or off. */
     public DsffSettings withAuthorsDensityRule(boolean on) {
-        return new DsffSettings(updateFrequency, deathRate, deathRateMin, regrow, isStatic, on);
+        return new DsffSettings(updateFrequency, deathRate, deathRateMin, regrow, isStatic, on, updates, updateEnd, maxPruneShare, regrowBy);
+    }
+
+    /** The same settings, static or dynamic. */
+    public DsffSettings withStatic(boolean on) {
+        return new DsffSettings(updateFrequency, deathRate, deathRateMin, regrow, on, authorsDensityRule, updates, updateEnd, maxPruneShare,
+                regrowBy);
+    }
+
+    /** The same settings updating every {@code n} iterations (an absolute schedule). */
+    public DsffSettings withUpdateFrequency(int n) {
+        return new DsffSettings(n, deathRate, deathRateMin, regrow, isStatic, authorsDensityRule, 0, updateEnd, maxPruneShare, regrowBy);
+    }
+
+    /** The same settings with a run-relative schedule: {@code n} updates over the first {@code end} of training. */
+    public DsffSettings withRelativeSchedule(int n, double end) {
+        return new DsffSettings(updateFrequency, deathRate, deathRateMin, regrow, isStatic, authorsDensityRule, n, end, maxPruneShare, regrowBy);
+    }
+
+    /** The same settings with a prune cap and a regrowth rule. */
+    public DsffSettings withUpdateRule(double newMaxPruneShare, String newRegrowBy) {
+        return new DsffSettings(updateFrequency, deathRate, deathRateMin, regrow, isStatic, authorsDensityRule, updates, updateEnd,
+                newMaxPruneShare, newRegrowBy);
     }
 
     /** Validates the values. */
     public DsffSettings {
+        if (updates < 0 || !(updateEnd > 0 && updateEnd <= 1) || !(maxPruneShare > 0 && maxPruneShare <= 1)) {
+            throw new IllegalArgumentException("dsff.updates must be >= 0, dsff.updateEnd and dsff.maxPruneShare in (0, 1]");
+        }
+        if (!"random".equals(regrowBy) && !"gradient".equals(regrowBy)) {
+            throw new IllegalArgumentException("dsff.regrowBy must be 'random' or 'gradient', got '" + regrowBy + "'");
+        }
         if (updateFrequency < 1) {
             throw new IllegalArgumentException("dsff.updateFrequency must be >= 1, got " + updateFrequency);
         }
@@ -47,9 +129,29 @@ public record DsffSettings(int updateFrequency, double deathRate, double deathRa
         }
     }
 
-    /** The death rate at iteration {@code t} of {@code total}: cosine decay from dr0 to dr_min. */
+    /** The death rate at iteration {@code t} of a decay over {@code total} iterations: cosine from dr0 to dr_min. */
     public double deathRateAt(long t, long total) {
         double frac = total <= 0 ? 1 : Math.min(1, (double) t / total);
         return deathRateMin + (deathRate - deathRateMin) * (1 + Math.cos(Math.PI * frac)) / 2;
+    }
+
+    /** The iterations of a run of {@code total} during which the topology may change: the first {@code updateEnd} of it. */
+    public long updateWindow(long total) {
+        return (long) Math.floor(updateEnd * total);
+    }
+
+    /** Iterations between updates in a run of {@code total}: {@code updates} spread evenly over the window, or {@code updateFrequency}. */
+    public long updateEvery(long total) {
+        return updates > 0 ? Math.max(1, updateWindow(total) / (updates + 1)) : updateFrequency;
+    }
+
+    /** Whether the topology is updated after iteration {@code done} (1-based count of iterations done) of {@code total}. */
+    public boolean updatesAfter(long done, long total) {
+        return !isStatic && done % updateEvery(total) == 0 && done < updateWindow(total) && done < total;
+    }
+
+    /** The death rate of an update after {@code done} iterations of {@code total}: the cosine decay over the update window. */
+    public double deathRateAfter(long done, long total) {
+        return deathRateAt(done, updateWindow(total));
     }
 }

@@ -126,10 +126,14 @@ public final class Dsff implements AutoCloseable {
     }
 
     /**
-     * One topology update at death rate {@code dr}: prune by L1, regrow uniformly, new units zero (or
-     * re-initialised with Kaiming normal when the spec says {@code reinit}), their momentum zero.
+     * One topology update at death rate {@code dr}: prune by L1 (at most the spec's {@code maxPruneShare} of a
+     * pool's active units), regrow as many, uniformly ({@code regrowBy: random}) or by the largest gradient
+     * magnitude summed over the unit ({@code gradient}: {@code gradients} holds each masked weight's dense gradient of
+     * the current batch), new units zero (or re-initialised with Kaiming normal when the spec says {@code reinit}),
+     * their momentum zero.
      */
-    public List<TopologyUpdate> update(double dr, Map<String, NDArray> weights, Map<String, NDArray> momentum, SplittableRandom rng) {
+    public List<TopologyUpdate> update(double dr, Map<String, NDArray> weights, Map<String, NDArray> momentum, Map<String, float[]> gradients,
+                                       SplittableRandom rng) {
         DsffSettings settings = spec.dsff();
         List<TopologyUpdate> log = new ArrayList<>();
         for (LayerMask m : masks.values()) {
@@ -154,7 +158,7 @@ public final class Dsff implements AutoCloseable {
                         act.add(u);
                     }
                 }
-                int k = (int) Math.ceil(dr * act.size());
+                int k = Math.min((int) Math.ceil(dr * act.size()), (int) Math.floor(settings.maxPruneShare() * act.size()));
                 final int pool = p;
                 act.sort((a, b) -> {
                     int c = Double.compare(unitL1(m, pool, a, kernelL1), unitL1(m, pool, b, kernelL1));
@@ -171,8 +175,16 @@ public final class Dsff implements AutoCloseable {
                         inactive.add(u);
                     }
                 }
-                for (int i : sample(inactive.size(), Math.min(k, inactive.size()), rng)) {
-                    int u = inactive.get(i);
+                int n = Math.min(k, inactive.size());
+                List<Integer> chosen = new ArrayList<>();
+                if ("gradient".equals(settings.regrowBy())) {
+                    chosen.addAll(largestScores(inactive, unitScores(m, pool, inactive, gradientL1(l, gradients)), n));
+                } else {
+                    for (int i : sample(inactive.size(), n, rng)) {
+                        chosen.add(inactive.get(i));
+                    }
+                }
+                for (int u : chosen) {
                     m.set(p, u, true);
                     grown.add(m.kernelsOf(p, u));
                     fresh += justPruned[u] ? 0 : 1;
@@ -203,12 +215,64 @@ public final class Dsff implements AutoCloseable {
         return log;
     }
 
+    /** Per kernel, the L1 norm of {@code l}'s gradient; a missing gradient is a caller's error. */
+    private static double[] gradientL1(Layer l, Map<String, float[]> gradients) {
+        float[] g = gradients == null ? null : gradients.get(l.weightName());
+        if (g == null) {
+            throw new IllegalStateException("regrowBy: gradient needs the gradient of " + l.weightName());
+        }
+        int kvol = l.kernelVolume();
+        double[] out = new double[g.length / kvol];
+        for (int k = 0; k < out.length; k++) {
+            for (int v = 0; v < kvol; v++) {
+                out[k] += Math.abs(g[k * kvol + v]);
+            }
+        }
+        return out;
+    }
+
+    private static double[] unitScores(LayerMask m, int pool, List<Integer> units, double[] kernelScores) {
+        double[] out = new double[units.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = unitL1(m, pool, units.get(i), kernelScores);
+        }
+        return out;
+    }
+
+    /** The {@code n} of {@code units} with the largest {@code scores} (ties: the lower unit first). */
+    static List<Integer> largestScores(List<Integer> units, double[] scores, int n) {
+        Integer[] order = new Integer[units.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> {
+            int c = Double.compare(scores[b], scores[a]);
+            return c != 0 ? c : Integer.compare(units.get(a), units.get(b));
+        });
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(units.get(order[i]));
+        }
+        return out;
+    }
+
     private static double unitL1(LayerMask m, int pool, int unit, double[] kernelL1) {
         double s = 0;
         for (int k : m.kernelsOf(pool, unit)) {
             s += kernelL1[k];
         }
         return s;
+    }
+
+    /** The dense gradient of every masked weight, as the last backward pass left it (for {@code regrowBy: gradient}). */
+    public Map<String, float[]> gradients(Map<String, NDArray> weights) {
+        Map<String, float[]> out = new java.util.LinkedHashMap<>();
+        for (LayerMask m : masks.values()) {
+            try (NDArray g = weights.get(m.layer().weightName()).getGradient()) {
+                out.put(m.layer().weightName(), g.toFloatArray());
+            }
+        }
+        return out;
     }
 
     /** The masks as uint8 (dim0, dim1) tensors named {@code {weight}.mask}. */

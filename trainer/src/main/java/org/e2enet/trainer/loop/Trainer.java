@@ -193,7 +193,7 @@ public final class Trainer {
                 long t0 = System.nanoTime();
                 double lr = config.learningRateAt(epoch);
                 double lossSum = 0;
-                double dr = spec.dsff().deathRateAt((long) (epoch + 1) * config.itersPerEpoch(), total);
+                double dr = spec.dsff().deathRateAfter((long) (epoch + 1) * config.itersPerEpoch(), total);
                 listener.epochStarted(epoch, config.epochs(), config.itersPerEpoch());
                 for (int it = 0; it < config.itersPerEpoch(); it++) {
                     long t = (long) epoch * config.itersPerEpoch() + it;
@@ -201,9 +201,10 @@ public final class Trainer {
                     Batch batch = batches.next();
                     double loss = step.run(batch, lr, System.nanoTime() - w0);
                     lossSum += loss;
-                    if (st.dsff() != null && !spec.dsff().isStatic() && (t + 1) % spec.dsff().updateFrequency() == 0 && t + 1 < total) {
-                        double rate = spec.dsff().deathRateAt(t + 1, total);
+                    if (st.dsff() != null && spec.dsff().updatesAfter(t + 1, total)) {
+                        double rate = spec.dsff().deathRateAfter(t + 1, total);
                         List<TopologyUpdate> log = st.dsff().update(rate, st.params().all(), st.optimizer().buffers(),
+                                "gradient".equals(spec.dsff().regrowBy()) ? st.dsff().gradients(st.params().all()) : null,
                                 new SplittableRandom(config.seed() * 1_000_003L + t));
                         listener.topologyUpdated(t + 1, rate, log);
                     }

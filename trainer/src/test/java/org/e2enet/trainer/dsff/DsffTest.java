@@ -1,5 +1,6 @@
 package org.e2enet.trainer.dsff;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,13 +18,15 @@ import org.e2enet.core.spec.Presets;
 import org.e2enet.trainer.nn.ModelParameters;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class DsffTest {
     @ParameterizedTest
-    @ValueSource(strings = {"kernel", "channel", "group:2"})
-    void invariantsHoldOverSeveralUpdates(String granularity) {
-        ModelSpec spec = Presets.get("tiny").withGranularity(Granularity.parse(granularity));
+    @CsvSource({"kernel, random", "channel, random", "group:2, random", "kernel, gradient", "channel, gradient", "group:2, gradient"})
+    void invariantsHoldOverSeveralUpdates(String granularity, String regrowBy) {
+        ModelSpec tiny = Presets.get("tiny").withGranularity(Granularity.parse(granularity));
+        ModelSpec spec = tiny.withDsff(tiny.dsff().withUpdateRule(1, regrowBy));
+        boolean byGradient = regrowBy.equals("gradient");
         try (NDManager m = NDManager.newBaseManager(); ModelParameters params = ModelParameters.initialise(spec, m, 3)) {
             SplittableRandom rng = new SplittableRandom(5);
             Dsff dsff = Dsff.initialise(spec, m, rng);
@@ -56,7 +59,16 @@ class DsffTest {
                     activeBefore.put(mask.layer().weightName(), bits(mask));
                 }
                 double dr = 0.3;
-                List<TopologyUpdate> log = dsff.update(dr, weights, momentum, new SplittableRandom(100 + update));
+                Map<String, float[]> gradients = new LinkedHashMap<>();
+                java.util.Random g = new java.util.Random(update);
+                for (Layer l : spec.layers().masked()) {
+                    float[] v = new float[(int) weights.get(l.weightName()).size()];
+                    for (int i = 0; i < v.length; i++) {
+                        v[i] = (float) g.nextGaussian();
+                    }
+                    gradients.put(l.weightName(), v);
+                }
+                List<TopologyUpdate> log = dsff.update(dr, weights, momentum, byGradient ? gradients : null, new SplittableRandom(100 + update));
                 for (TopologyUpdate u : log) {
                     LayerMask mask = dsff.mask(u.weight());
                     for (int p = 0; p < mask.pools(); p++) {
@@ -68,7 +80,75 @@ class DsffTest {
                     assertZeroOutsideMask(mask, weights.get(u.weight()));
                     assertZeroOutsideMask(mask, momentum.get(u.weight()));
                     assertRegrownStartAtZero(mask, activeBefore.get(u.weight()), weights.get(u.weight()), momentum.get(u.weight()));
+                    if (byGradient) {
+                        assertArrayEquals(expectedAfterGradientRegrowth(mask, l1Before.get(u.weight()), activeBefore.get(u.weight()),
+                                gradients.get(u.weight()), dr), bits(mask), "RigL: the largest-gradient inactive units regrew, " + u.weight());
+                    }
                 }
+            }
+        }
+    }
+
+    /** The mask an update must leave: the smallest-L1 active units pruned, then the largest-gradient inactive ones grown. */
+    private static boolean[] expectedAfterGradientRegrowth(LayerMask mask, double[] l1, boolean[] before, float[] gradient, double dr) {
+        int n = mask.unitsPerPool();
+        int kvol = mask.layer().kernelVolume();
+        boolean[] out = before.clone();
+        for (int p = 0; p < mask.pools(); p++) {
+            final int pool = p;
+            List<Integer> active = new ArrayList<>();
+            for (int u = 0; u < n; u++) {
+                if (before[p * n + u]) {
+                    active.add(u);
+                }
+            }
+            int k = (int) Math.ceil(dr * active.size());
+            active.sort((a, b) -> {
+                int c = Double.compare(l1[pool * n + a], l1[pool * n + b]);
+                return c != 0 ? c : Integer.compare(a, b);
+            });
+            for (int i = 0; i < k; i++) {
+                out[p * n + active.get(i)] = false;
+            }
+            List<Integer> inactive = new ArrayList<>();
+            for (int u = 0; u < n; u++) {
+                if (!out[p * n + u]) {
+                    inactive.add(u);
+                }
+            }
+            double[] score = new double[n];
+            for (int u : inactive) {
+                for (int kernel : mask.kernelsOf(p, u)) {
+                    for (int i = 0; i < kvol; i++) {
+                        score[u] += Math.abs(gradient[kernel * kvol + i]);
+                    }
+                }
+            }
+            inactive.sort((a, b) -> {
+                int c = Double.compare(score[b], score[a]);
+                return c != 0 ? c : Integer.compare(a, b);
+            });
+            for (int i = 0; i < Math.min(k, inactive.size()); i++) {
+                out[p * n + inactive.get(i)] = true;
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void gradientScoringPicksTheLargestAndACapLimitsWhatOneUpdatePrunes() {
+        assertEquals(List.of(7, 2), Dsff.largestScores(List.of(1, 2, 5, 7), new double[] {0.1, 3, 0.2, 9}, 2));
+        assertEquals(List.of(1, 5), Dsff.largestScores(List.of(1, 5, 7), new double[] {1, 1, 1}, 2), "ties: the lower unit");
+        ModelSpec tiny = Presets.get("tiny").withGranularity(Granularity.parse("channel"));
+        ModelSpec capped = tiny.withDsff(tiny.dsff().withUpdateRule(0.25, "random"));
+        try (NDManager m = NDManager.newBaseManager(); ModelParameters params = ModelParameters.initialise(capped, m, 3)) {
+            Dsff dsff = Dsff.initialise(capped, m, new SplittableRandom(5));
+            Map<String, NDArray> weights = params.all();
+            dsff.apply(weights, List.of());
+            Map<String, Integer> active = new LinkedHashMap<>();
+            dsff.masks().forEach((k, v) -> active.put(k, v.activeCount(0)));
+            for (TopologyUpdate u : dsff.update(0.9, weights, new LinkedHashMap<>(), null, new SplittableRandom(1))) {
+                assertEquals((int) Math.floor(0.25 * active.get(u.weight())) * dsff.mask(u.weight()).pools(), u.pruned(), u.weight());
             }
         }
     }

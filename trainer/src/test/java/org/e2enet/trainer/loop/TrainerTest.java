@@ -51,7 +51,11 @@ class TrainerTest {
     }
 
     private TrainingConfig config(Path out, int epochs, int iters, boolean resume) {
-        return TrainingConfig.builder().setDataset(dataset).setOut(out).setSpec(SPEC).optEpochs(epochs).optItersPerEpoch(iters).optSeed(7)
+        return config(out, epochs, iters, resume, SPEC);
+    }
+
+    private TrainingConfig config(Path out, int epochs, int iters, boolean resume, ModelSpec spec) {
+        return TrainingConfig.builder().setDataset(dataset).setOut(out).setSpec(spec).optEpochs(epochs).optItersPerEpoch(iters).optSeed(7)
                 .optResume(resume).optConvMode(ConvMode.CONV2D).optValidationIters(2).optGoldenPatches(1).build();
     }
 
@@ -83,18 +87,35 @@ class TrainerTest {
 
     @Test
     void resumeAfterAStopGivesTheSameWeightsAsAnUninterruptedRun() throws Exception {
-        Path straight = dir.resolve("straight");
-        new Trainer(config(straight, 2, 4, false), new TrainingListener() { }).run(ProgressListener.NONE);
-        Path stopped = dir.resolve("stopped");
+        resumesBitExact(SPEC, "random");
+    }
+
+    @Test
+    void resumeIsBitExactAcrossAnUpdateBoundaryWithGradientRegrowth() throws Exception {
+        // updates after iterations 3 and 6: the second falls in the epoch that runs after the resume
+        resumesBitExact(SPEC.withDsff(SPEC.dsff().withUpdateRule(0.5, "gradient")), "gradient");
+    }
+
+    private void resumesBitExact(ModelSpec spec, String label) throws Exception {
+        Path straight = dir.resolve("straight-" + label);
+        java.util.List<Long> updatedAt = new java.util.ArrayList<>();
+        new Trainer(config(straight, 2, 4, false, spec), new TrainingListener() {
+            @Override
+            public void topologyUpdated(long iteration, double deathRate, java.util.List<org.e2enet.trainer.dsff.TopologyUpdate> log) {
+                updatedAt.add(iteration);
+            }
+        }).run(ProgressListener.NONE);
+        assertEquals(java.util.List.of(3L, 6L), updatedAt);
+        Path stopped = dir.resolve("stopped-" + label);
         RuntimeException stop = new RuntimeException("stop");
-        assertThrows(RuntimeException.class, () -> new Trainer(config(stopped, 2, 4, false), new TrainingListener() {
+        assertThrows(RuntimeException.class, () -> new Trainer(config(stopped, 2, 4, false, spec), new TrainingListener() {
             @Override
             public void epochDone(EpochRecord r) {
                 throw stop;
             }
         }).run(ProgressListener.NONE));
         assertEquals(1, ModelBundle.read(stopped).manifest().training().epochsDone(), "the last complete epoch survives");
-        new Trainer(config(stopped, 2, 4, true), new TrainingListener() { }).run(ProgressListener.NONE);
+        new Trainer(config(stopped, 2, 4, true, spec), new TrainingListener() { }).run(ProgressListener.NONE);
         ModelBundle a = ModelBundle.read(straight);
         ModelBundle b = ModelBundle.read(stopped);
         for (String name : a.weights().tensors().keySet()) {
