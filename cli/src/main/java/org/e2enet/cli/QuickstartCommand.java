@@ -89,7 +89,11 @@ final class QuickstartCommand implements Callable<Integer> {
      * stay. On a network this narrow a topology update prunes ceil(dr * active) of only 2-3 active input
      * channels per fusion conv, and in these short runs that cost accuracy (held-out mean Dice over the three
      * classes, tiny, 16 x 100 iterations, one run each: updates every 30 iterations 0.51, every 100 0.63,
-     * every 100 at death rate 0.2 0.44, static 0.70).
+     * every 100 at death rate 0.2 0.44, static 0.70). A schedule relative to the run with a prune cap (8
+     * updates over the first 75%, at most 0.34 of a tensor's active units each, random regrowth) did better
+     * with the preset's 32^3 patch for 16 x 100 iterations (static 0.829, dynamic 0.839, one seed) but not in
+     * this configuration (26 x 100 iterations, this patch: static 0.843, dynamic 0.777, one run each), so the
+     * quickstart stays static until docs/dsff.md's experiment says otherwise.
      */
     static ModelSpec spec() {
         ModelSpec tiny = Presets.get("tiny");

@@ -66,6 +66,8 @@ final class QuickstartReport {
         r.put("granularity", spec.granularity().toString());
         r.put("sparsity", spec.sparsity());
         r.put("staticMasks", spec.dsff().isStatic());
+        r.put("regrowBy", spec.dsff().isStatic() ? null : spec.dsff().regrowBy());
+        r.put("topologyUpdates", spec.dsff().isStatic() ? 0 : spec.dsff().updates());
         Map<String, Object> q = new LinkedHashMap<>();
         q.put("passed", calibration.passed());
         q.put("gateDiceDropPoints", calibration.gate().dropPoints());
@@ -90,7 +92,7 @@ final class QuickstartReport {
         md.append(String.format(Locale.ROOT, "Tiny E2ENet, sparse feature fusion at sparsity %.1f with **%s** granularity (whole input "
                 + "channels are pruned, so the exported convolutions are physically smaller) and %s masks, trained on synthetic "
                 + "phantoms, evaluated on %d held-out volume(s). Total time %.0f s.%n%n", spec.sparsity(), spec.granularity(),
-                spec.dsff().isStatic() ? "static" : "dynamic (DSFF)", eval.cases().size(), seconds));
+                spec.dsff().isStatic() ? "static" : "dynamic (DSFF, " + spec.dsff().regrowBy() + " regrowth)", eval.cases().size(), seconds));
         md.append("| figure | value |\n|---|---|\n");
         md.append(String.format(Locale.ROOT, "| held-out mean Dice (pruned ONNX model) | %.3f |%n", eval.meanDice()));
         perClass.forEach((k, v) -> md.append(String.format(Locale.ROOT, "| Dice %s | %.3f |%n", k, v)));
