@@ -67,7 +67,6 @@ final class QuickstartReport {
         r.put("sparsity", spec.sparsity());
         r.put("staticMasks", spec.dsff().isStatic());
         r.put("regrowBy", spec.dsff().isStatic() ? null : spec.dsff().regrowBy());
-        r.put("topologyUpdates", spec.dsff().isStatic() ? 0 : spec.dsff().updates());
         Map<String, Object> q = new LinkedHashMap<>();
         q.put("passed", calibration.passed());
         q.put("gateDiceDropPoints", calibration.gate().dropPoints());
