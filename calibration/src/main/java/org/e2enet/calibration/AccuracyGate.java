@@ -130,15 +130,6 @@ public final class AccuracyGate {
 
     /** Mean foreground Dice of {@code predicted} against {@code reference}; classes absent from both are left out (1 when all are). */
     double meanDice(byte[] reference, byte[] predicted) {
-        double[] d = ConfusionCounts.of(reference, predicted, classes).foregroundDice();
-        double sum = 0;
-        int k = 0;
-        for (double v : d) {
-            if (!Double.isNaN(v)) {
-                sum += v;
-                k++;
-            }
-        }
-        return k == 0 ? 1 : sum / k;
+        return ConfusionCounts.of(reference, predicted, classes).meanForegroundDice();
     }
 }

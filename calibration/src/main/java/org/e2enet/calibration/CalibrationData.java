@@ -8,7 +8,6 @@ import org.e2enet.core.dataset.DatasetCase;
 import org.e2enet.core.dataset.DatasetDescriptor;
 import org.e2enet.core.io.BadInputException;
 import org.e2enet.core.onnx.E2eNetOnnx;
-import org.e2enet.core.preprocess.BoundingBox;
 import org.e2enet.core.preprocess.CaseInput;
 import org.e2enet.core.preprocess.CasePreprocessor;
 import org.e2enet.core.preprocess.Plans;
@@ -16,6 +15,7 @@ import org.e2enet.core.preprocess.PreprocessedCase;
 import org.e2enet.core.preprocess.PreprocessedStore;
 import org.e2enet.core.progress.ProgressListener;
 import org.e2enet.core.volume.Shape3;
+import org.e2enet.core.window.PaddedVolume;
 import org.e2enet.core.window.SlidingWindow;
 
 /**
@@ -154,20 +154,10 @@ public record CalibrationData(List<String> calibrationCases, List<CalibrationTil
 
     /** Every sliding-window tile of a case (padded to the tile as the runtime pads), each marked by whether it holds foreground. */
     static List<CalibrationTile> tilesOf(GateCase c, Shape3 tile) {
-        int[] padded = new int[3];
-        int[] lo = new int[3];
-        for (int a = 0; a < 3; a++) {
-            padded[a] = Math.max(c.shape().get(a), tile.get(a));
-            lo[a] = (padded[a] - c.shape().get(a)) / 2;
-        }
-        Shape3 ps = Shape3.of(padded);
-        BoundingBox inside = new BoundingBox(lo, new int[] {lo[0] + c.shape().d(), lo[1] + c.shape().h(), lo[2] + c.shape().w()});
-        boolean same = ps.equals(c.shape());
-        float[][] ch = new float[c.channels().length][];
-        for (int k = 0; k < ch.length; k++) {
-            ch[k] = same ? c.channels()[k] : inside.uncrop(c.channels()[k], ps, 0f);
-        }
-        byte[] labels = same ? c.labels() : inside.uncrop(c.labels(), ps);
+        PaddedVolume padded = PaddedVolume.of(c.channels(), c.shape(), tile);
+        Shape3 ps = padded.shape();
+        float[][] ch = padded.channels();
+        byte[] labels = padded.pad(c.labels());
         List<CalibrationTile> out = new ArrayList<>();
         int tv = tile.voxelsInt();
         for (int[] t : SlidingWindow.tiles(ps, tile, 0.5)) {

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.e2enet.core.bundle.ModelBundle;
+import org.e2enet.core.metrics.ConfusionCounts;
 import org.e2enet.core.onnx.WeightIdentity;
 import org.e2enet.runtime.OnnxModel;
 import org.e2enet.runtime.ParityCheck;
@@ -107,19 +108,13 @@ final class ParityCommand implements Callable<Integer> {
     private static void agreementRows(PrintWriter o, String prefix, double agreement, double[] dice, ParityTolerance t) {
         o.printf(Locale.ROOT, "%-34s %-14.6f %-16s %s%n", prefix + "label agreement", agreement, ">= " + t.minAgreement(),
                 agreement >= t.minAgreement() ? "ok" : "FAIL");
-        double sum = 0;
-        int n = 0;
         for (int c = 0; c < dice.length; c++) {
             boolean absent = Double.isNaN(dice[c]);
-            if (!absent) {
-                sum += dice[c];
-                n++;
-            }
             o.printf(Locale.ROOT, "%-34s %-14.6f %-16s %s%n", prefix + "Dice of class " + (c + 1), dice[c], t.perClass() ? ">= " + t.minDice() : "-",
                     absent ? "absent" : !t.perClass() ? "" : dice[c] >= t.minDice() ? "ok" : "FAIL");
         }
         if (!t.perClass()) {
-            double mean = n == 0 ? 1 : sum / n;
+            double mean = ConfusionCounts.meanPresent(dice);
             o.printf(Locale.ROOT, "%-34s %-14.6f %-16s %s%n", prefix + "mean Dice over classes", mean, ">= " + t.minDice(),
                     mean >= t.minDice() ? "ok" : "FAIL");
         }

@@ -50,14 +50,6 @@ final class LabelAgreement {
 
     /** Mean of the per-class Dice over the classes present in either prediction (1 when none is). */
     double meanDice() {
-        double sum = 0;
-        int n = 0;
-        for (double v : dice()) {
-            if (!Double.isNaN(v)) {
-                sum += v;
-                n++;
-            }
-        }
-        return n == 0 ? 1 : sum / n;
+        return counts.meanForegroundDice();
     }
 }

@@ -84,4 +84,22 @@ public final class ConfusionCounts {
         }
         return d;
     }
+
+    /** Mean of the foreground Dice over the classes present in either map (1 when none is). */
+    public double meanForegroundDice() {
+        return meanPresent(foregroundDice());
+    }
+
+    /** Mean of the values that are not NaN (classes absent from both maps), 1 when all are NaN. */
+    public static double meanPresent(double[] dice) {
+        double sum = 0;
+        int n = 0;
+        for (double v : dice) {
+            if (!Double.isNaN(v)) {
+                sum += v;
+                n++;
+            }
+        }
+        return n == 0 ? 1 : sum / n;
+    }
 }

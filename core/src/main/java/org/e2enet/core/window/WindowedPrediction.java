@@ -55,18 +55,10 @@ public final class WindowedPrediction {
     public static Result predict(TileNetwork network, float[][] channels, Shape3 shape, Shape3 tile, double step, boolean mirroring,
                                  int batch, boolean probabilities, int threads) {
         long t0 = System.nanoTime();
-        int[] padLo = new int[3];
-        int[] padded = new int[3];
-        for (int a = 0; a < 3; a++) {
-            padded[a] = Math.max(shape.get(a), tile.get(a));
-            padLo[a] = (padded[a] - shape.get(a)) / 2;
-        }
-        Shape3 pshape = Shape3.of(padded);
-        BoundingBox inside = new BoundingBox(padLo, new int[] {padLo[0] + shape.d(), padLo[1] + shape.h(), padLo[2] + shape.w()});
-        float[][] input = new float[channels.length][];
-        for (int c = 0; c < input.length; c++) {
-            input[c] = shape.equals(pshape) ? channels[c] : inside.uncrop(channels[c], pshape, 0f);
-        }
+        PaddedVolume padded = PaddedVolume.of(channels, shape, tile);
+        Shape3 pshape = padded.shape();
+        BoundingBox inside = padded.inside();
+        float[][] input = padded.channels();
         ForkJoinPool pool = threads > 1 ? new ForkJoinPool(threads) : null;
         List<int[]> tiles = SlidingWindow.tiles(pshape, tile, step);
         SlabAccumulator acc = new SlabAccumulator(pshape, tile, network.classes(), probabilities, pool);
