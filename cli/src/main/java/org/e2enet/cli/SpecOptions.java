@@ -21,6 +21,9 @@ final class SpecOptions {
     @Option(names = "--granularity", description = "Override the granularity: kernel (paper), channel, group:G or dense.")
     String granularity;
 
+    @Option(names = "--patch", arity = "3", paramLabel = "N", description = "Override the patch size: depth, height, width.")
+    int[] patch;
+
     @Option(names = "--authors-density-rule", description = "The authors' Masking rule: every masked tensor whose first dimension is 48 "
             + "gets density 0.2 whatever the sparsity (reproduces the paper's AMOS s = 0.7 row exactly).")
     boolean authorsDensityRule;
@@ -36,6 +39,9 @@ final class SpecOptions {
         }
         if (granularity != null) {
             spec = spec.withGranularity(Granularity.parse(granularity));
+        }
+        if (patch != null) {
+            spec = spec.withPatchSize(patch);
         }
         if (authorsDensityRule) {
             spec = spec.withDsff(spec.dsff().withAuthorsDensityRule(true));

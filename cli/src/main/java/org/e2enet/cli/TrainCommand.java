@@ -63,6 +63,10 @@ final class TrainCommand implements Callable<Integer> {
             + "current batch). Default: the spec's (random).")
     String regrowBy;
 
+    @Option(names = "--prune-rounding", description = "How an update's prune count dr x active becomes whole: ceil (the paper's: at "
+            + "least one unit per tensor at any death rate) or round (to nearest). Default: the spec's (ceil).")
+    String pruneRounding;
+
     @Option(names = "--epochs", defaultValue = "1000", description = "Epochs. Default: ${DEFAULT-VALUE}.")
     int epochs;
 
@@ -113,8 +117,9 @@ final class TrainCommand implements Callable<Integer> {
         if (updates != null || updateEnd != null) {
             d = d.withRelativeSchedule(updates != null ? updates : d.updates(), updateEnd != null ? updateEnd : d.updateEnd());
         }
-        if (maxPruneShare != null || regrowBy != null) {
-            d = d.withUpdateRule(maxPruneShare != null ? maxPruneShare : d.maxPruneShare(), regrowBy != null ? regrowBy : d.regrowBy());
+        if (maxPruneShare != null || regrowBy != null || pruneRounding != null) {
+            d = d.withUpdateRule(maxPruneShare != null ? maxPruneShare : d.maxPruneShare(), regrowBy != null ? regrowBy : d.regrowBy(),
+                    pruneRounding != null ? pruneRounding : d.pruneRounding());
         }
         spec = spec.withDsff(isStatic ? d.withStatic(true) : d);
         TrainingConfig config = TrainingConfig.builder().setDataset(dataset).setOut(out).setSpec(spec).optEpochs(epochs)

@@ -23,10 +23,13 @@ import java.util.Set;
  * @param maxPruneShare the largest share of a tensor's (pool's) active units one update may remove (1: no cap)
  * @param regrowBy which inactive units regrow: {@code random} (SET, the paper's) or {@code gradient} (RigL: the
  *     largest dense gradient magnitude of the current batch over the unit)
+ * @param pruneRounding how an update's prune count dr * active becomes whole: {@code ceil} (the paper's and the authors'
+ *     Masking code's: at least one unit per tensor, whatever the death rate) or {@code round} (to nearest: a tensor with
+ *     few active units stops changing once dr * active falls below one half, so the death rate's decay reaches it)
  */
 public record DsffSettings(int updateFrequency, double deathRate, double deathRateMin, String regrow,
                            @JsonProperty("static") boolean isStatic, boolean authorsDensityRule, int updates, double updateEnd,
-                           double maxPruneShare, String regrowBy) {
+                           double maxPruneShare, String regrowBy, String pruneRounding) {
     /** The first dimension the authors' rule applies to. */
     public static final long AUTHORS_RULE_DIM0 = 48;
     /** The density the authors' rule gives those tensors. */
@@ -36,11 +39,11 @@ public record DsffSettings(int updateFrequency, double deathRate, double deathRa
     public static final DsffSettings PAPER = new DsffSettings(1200, 0.5, 0.001, "zero", false);
 
     private static final Set<String> FIELDS = Set.of("updateFrequency", "deathRate", "deathRateMin", "regrow", "static", "authorsDensityRule",
-            "updates", "updateEnd", "maxPruneShare", "regrowBy");
+            "updates", "updateEnd", "maxPruneShare", "regrowBy", "pruneRounding");
 
     /**
      * Reads the JSON form. The first five fields are required; those added later ({@code authorsDensityRule},
-     * {@code updates}, {@code updateEnd}, {@code maxPruneShare}, {@code regrowBy}) default to the paper's behaviour, so
+     * {@code updates}, {@code updateEnd}, {@code maxPruneShare}, {@code regrowBy}, {@code pruneRounding}) default to the paper's behaviour, so
      * bundles and models written before them still read. Unknown fields are refused.
      */
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
@@ -53,7 +56,8 @@ public record DsffSettings(int updateFrequency, double deathRate, double deathRa
         return new DsffSettings(number(m, "updateFrequency", null).intValue(), number(m, "deathRate", null).doubleValue(),
                 number(m, "deathRateMin", null).doubleValue(), (String) required(m, "regrow"), (Boolean) required(m, "static"),
                 (Boolean) m.getOrDefault("authorsDensityRule", false), number(m, "updates", 0).intValue(),
-                number(m, "updateEnd", 1.0).doubleValue(), number(m, "maxPruneShare", 1.0).doubleValue(), (String) m.getOrDefault("regrowBy", "random"));
+                number(m, "updateEnd", 1.0).doubleValue(), number(m, "maxPruneShare", 1.0).doubleValue(), (String) m.getOrDefault("regrowBy", "random"),
+                (String) m.getOrDefault("pruneRounding", "ceil"));
     }
 
     private static Object required(Map<String, Object> m, String key) {
@@ -80,34 +84,37 @@ public record DsffSettings(int updateFrequency, double deathRate, double deathRa
     /** As {@link #DsffSettings(int, double, double, String, boolean)}, with or without the authors' density rule. */
     public DsffSettings(int updateFrequency, double deathRate, double deathRateMin, String regrow, boolean isStatic,
                         boolean authorsDensityRule) {
-        this(updateFrequency, deathRate, deathRateMin, regrow, isStatic, authorsDensityRule, 0, 1, 1, "random");
+        this(updateFrequency, deathRate, deathRateMin, regrow, isStatic, authorsDensityRule, 0, 1, 1, "random", "ceil");
     }
 
     /** The same settings with the authors' density rule on or off. */
     public DsffSettings withAuthorsDensityRule(boolean on) {
-        return new DsffSettings(updateFrequency, deathRate, deathRateMin, regrow, isStatic, on, updates, updateEnd, maxPruneShare, regrowBy);
+        return new DsffSettings(updateFrequency, deathRate, deathRateMin, regrow, isStatic, on, updates, updateEnd, maxPruneShare, regrowBy,
+                pruneRounding);
     }
 
     /** The same settings, static or dynamic. */
     public DsffSettings withStatic(boolean on) {
         return new DsffSettings(updateFrequency, deathRate, deathRateMin, regrow, on, authorsDensityRule, updates, updateEnd, maxPruneShare,
-                regrowBy);
+                regrowBy, pruneRounding);
     }
 
     /** The same settings updating every {@code n} iterations (an absolute schedule). */
     public DsffSettings withUpdateFrequency(int n) {
-        return new DsffSettings(n, deathRate, deathRateMin, regrow, isStatic, authorsDensityRule, 0, updateEnd, maxPruneShare, regrowBy);
+        return new DsffSettings(n, deathRate, deathRateMin, regrow, isStatic, authorsDensityRule, 0, updateEnd, maxPruneShare, regrowBy,
+                pruneRounding);
     }
 
     /** The same settings with a run-relative schedule: {@code n} updates over the first {@code end} of training. */
     public DsffSettings withRelativeSchedule(int n, double end) {
-        return new DsffSettings(updateFrequency, deathRate, deathRateMin, regrow, isStatic, authorsDensityRule, n, end, maxPruneShare, regrowBy);
+        return new DsffSettings(updateFrequency, deathRate, deathRateMin, regrow, isStatic, authorsDensityRule, n, end, maxPruneShare, regrowBy,
+                pruneRounding);
     }
 
-    /** The same settings with a prune cap and a regrowth rule. */
-    public DsffSettings withUpdateRule(double newMaxPruneShare, String newRegrowBy) {
+    /** The same settings with a prune cap, a regrowth rule and a rounding of the prune count. */
+    public DsffSettings withUpdateRule(double newMaxPruneShare, String newRegrowBy, String newPruneRounding) {
         return new DsffSettings(updateFrequency, deathRate, deathRateMin, regrow, isStatic, authorsDensityRule, updates, updateEnd,
-                newMaxPruneShare, newRegrowBy);
+                newMaxPruneShare, newRegrowBy, newPruneRounding);
     }
 
     /** Validates the values. */
@@ -117,6 +124,9 @@ public record DsffSettings(int updateFrequency, double deathRate, double deathRa
         }
         if (!"random".equals(regrowBy) && !"gradient".equals(regrowBy)) {
             throw new IllegalArgumentException("dsff.regrowBy must be 'random' or 'gradient', got '" + regrowBy + "'");
+        }
+        if (!"ceil".equals(pruneRounding) && !"round".equals(pruneRounding)) {
+            throw new IllegalArgumentException("dsff.pruneRounding must be 'ceil' or 'round', got '" + pruneRounding + "'");
         }
         if (updateFrequency < 1) {
             throw new IllegalArgumentException("dsff.updateFrequency must be >= 1, got " + updateFrequency);
@@ -147,11 +157,22 @@ public record DsffSettings(int updateFrequency, double deathRate, double deathRa
 
     /** Whether the topology is updated after iteration {@code done} (1-based count of iterations done) of {@code total}. */
     public boolean updatesAfter(long done, long total) {
-        return !isStatic && done % updateEvery(total) == 0 && done < updateWindow(total) && done < total;
+        long every = updateEvery(total);
+        return !isStatic && done % every == 0 && done < updateWindow(total) && done < total && (updates == 0 || done / every <= updates);
     }
 
     /** The death rate of an update after {@code done} iterations of {@code total}: the cosine decay over the update window. */
     public double deathRateAfter(long done, long total) {
         return deathRateAt(done, updateWindow(total));
+    }
+
+    /**
+     * How many of a pool's {@code active} units an update at death rate {@code dr} prunes: dr * active made whole by
+     * {@code pruneRounding}, at most floor({@code maxPruneShare} * active).
+     */
+    public int pruneCount(double dr, int active) {
+        double want = dr * active;
+        int k = "round".equals(pruneRounding) ? (int) Math.floor(want + 0.5) : (int) Math.ceil(want);
+        return Math.min(k, (int) Math.floor(maxPruneShare * active));
     }
 }

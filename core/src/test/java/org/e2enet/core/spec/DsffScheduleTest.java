@@ -41,19 +41,39 @@ class DsffScheduleTest {
         assertEquals(0.001, d.deathRateAfter(750, 1000), 1e-12, "dr_min at the end of the window");
         assertEquals((0.5 + 0.001) / 2, d.deathRateAfter(375, 1000), 1e-12, "half way in the cosine");
         assertFalse(d.updatesAfter(750, 1000));
+        assertEquals(List.of(133L, 266L, 399L, 532L, 665L, 798L, 931L, 1064L), updates(d.withRelativeSchedule(8, 0.75), 1600),
+                "exactly 8 where the spacing floor(1200 / 9) = 133 would fit a ninth at 1197");
     }
 
     @Test
     void specsWrittenBeforeTheseFieldsReadAsThePapersScheduleAndBadValuesAreRefused() {
         ModelSpec spec = Presets.get("tiny");
         String old = spec.toJson().replaceAll(",\\s*\"updates\"\\s*:\\s*0", "").replaceAll(",\\s*\"updateEnd\"\\s*:\\s*1\\.0", "")
-                .replaceAll(",\\s*\"maxPruneShare\"\\s*:\\s*1\\.0", "").replaceAll(",\\s*\"regrowBy\"\\s*:\\s*\"random\"", "");
-        assertFalse(old.contains("regrowBy"), old);
+                .replaceAll(",\\s*\"maxPruneShare\"\\s*:\\s*1\\.0", "").replaceAll(",\\s*\"regrowBy\"\\s*:\\s*\"random\"", "")
+                .replaceAll(",\\s*\"pruneRounding\"\\s*:\\s*\"ceil\"", "");
+        assertFalse(old.contains("regrowBy") || old.contains("pruneRounding"), old);
         assertEquals(spec, ModelSpec.fromJson(old, "old spec"));
-        DsffSettings d = spec.dsff().withUpdateRule(0.25, "gradient").withRelativeSchedule(10, 0.75);
+        DsffSettings d = spec.dsff().withUpdateRule(0.25, "gradient", "round").withRelativeSchedule(10, 0.75);
         assertEquals(d, ModelSpec.fromJson(spec.withDsff(d).toJson(), "x").dsff());
-        assertThrows(IllegalArgumentException.class, () -> spec.dsff().withUpdateRule(1.5, "random"));
-        assertThrows(IllegalArgumentException.class, () -> spec.dsff().withUpdateRule(1, "magnitude"));
+        assertThrows(IllegalArgumentException.class, () -> spec.dsff().withUpdateRule(1.5, "random", "ceil"));
+        assertThrows(IllegalArgumentException.class, () -> spec.dsff().withUpdateRule(1, "magnitude", "ceil"));
         assertThrows(IllegalArgumentException.class, () -> spec.dsff().withRelativeSchedule(3, 0));
+        assertThrows(IllegalArgumentException.class, () -> spec.dsff().withUpdateRule(1, "random", "floor"));
+    }
+
+    @Test
+    void ceilPrunesAUnitAtAnyDeathRateRoundLetsTheDecayReachSmallTensorsAndTheCapBindsBoth() {
+        DsffSettings ceil = Presets.get("tiny").dsff().withUpdateRule(0.34, "random", "ceil");
+        DsffSettings round = ceil.withUpdateRule(0.34, "random", "round");
+        assertEquals(1, ceil.pruneCount(0.001, 3), "ceil(0.003) = 1, the cap floor(1.02) = 1");
+        assertEquals(0, round.pruneCount(0.001, 3));
+        assertEquals(0, round.pruneCount(0.16, 3), "0.48 rounds down");
+        assertEquals(1, round.pruneCount(0.17, 3), "0.51 rounds up");
+        assertEquals(1, ceil.pruneCount(0.5, 3), "1.5 capped at floor(0.34 * 3) = 1");
+        assertEquals(0, ceil.pruneCount(0.5, 2), "floor(0.68) = 0: a 2-unit tensor never changes under this cap");
+        assertEquals(5, round.pruneCount(0.5, 16), "8 capped at floor(5.44)");
+        assertEquals(3, round.pruneCount(0.2, 16), "3.2");
+        assertEquals(4, ceil.pruneCount(0.2, 16), "ceil(3.2)");
+        assertEquals(8, Presets.get("tiny").dsff().pruneCount(0.5, 16), "the paper's: no cap");
     }
 }

@@ -21,7 +21,8 @@ import org.e2enet.trainer.RandomDraws;
  * Dynamic sparse feature fusion (E2ENET.md section 3): masks on every fusion conv and transposed conv,
  * initialised with exactly round(units * density) active units per pool, applied after every optimizer step
  * (weights and momentum), and updated every {@code updateFrequency} iterations by deactivating the
- * ceil(dr * active) active units of smallest L1 norm and activating as many chosen uniformly among all
+ * ceil(dr * active) (or, with {@code pruneRounding: round}, round(dr * active); at most the spec's {@code maxPruneShare} of
+ * them) active units of smallest L1 norm and activating as many chosen uniformly among all
  * inactive units (just-pruned included); regrown units start at zero (or re-initialised) with zero momentum.
  */
 public final class Dsff implements AutoCloseable {
@@ -126,8 +127,8 @@ public final class Dsff implements AutoCloseable {
     }
 
     /**
-     * One topology update at death rate {@code dr}: prune by L1 (at most the spec's {@code maxPruneShare} of a
-     * pool's active units), regrow as many, uniformly ({@code regrowBy: random}) or by the largest gradient
+     * One topology update at death rate {@code dr}: prune by L1 as many of a pool's active units as the spec's
+     * {@link DsffSettings#pruneCount} says, regrow as many, uniformly ({@code regrowBy: random}) or by the largest gradient
      * magnitude summed over the unit ({@code gradient}: {@code gradients} holds each masked weight's dense gradient of
      * the current batch), new units zero (or re-initialised with Kaiming normal when the spec says {@code reinit}),
      * their momentum zero.
@@ -158,7 +159,7 @@ public final class Dsff implements AutoCloseable {
                         act.add(u);
                     }
                 }
-                int k = Math.min((int) Math.ceil(dr * act.size()), (int) Math.floor(settings.maxPruneShare() * act.size()));
+                int k = settings.pruneCount(dr, act.size());
                 final int pool = p;
                 act.sort((a, b) -> {
                     int c = Double.compare(unitL1(m, pool, a, kernelL1), unitL1(m, pool, b, kernelL1));

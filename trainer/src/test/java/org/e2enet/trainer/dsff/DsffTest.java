@@ -25,7 +25,7 @@ class DsffTest {
     @CsvSource({"kernel, random", "channel, random", "group:2, random", "kernel, gradient", "channel, gradient", "group:2, gradient"})
     void invariantsHoldOverSeveralUpdates(String granularity, String regrowBy) {
         ModelSpec tiny = Presets.get("tiny").withGranularity(Granularity.parse(granularity));
-        ModelSpec spec = tiny.withDsff(tiny.dsff().withUpdateRule(1, regrowBy));
+        ModelSpec spec = tiny.withDsff(tiny.dsff().withUpdateRule(1, regrowBy, "ceil"));
         boolean byGradient = regrowBy.equals("gradient");
         try (NDManager m = NDManager.newBaseManager(); ModelParameters params = ModelParameters.initialise(spec, m, 3)) {
             SplittableRandom rng = new SplittableRandom(5);
@@ -140,7 +140,7 @@ class DsffTest {
         assertEquals(List.of(7, 2), Dsff.largestScores(List.of(1, 2, 5, 7), new double[] {0.1, 3, 0.2, 9}, 2));
         assertEquals(List.of(1, 5), Dsff.largestScores(List.of(1, 5, 7), new double[] {1, 1, 1}, 2), "ties: the lower unit");
         ModelSpec tiny = Presets.get("tiny").withGranularity(Granularity.parse("channel"));
-        ModelSpec capped = tiny.withDsff(tiny.dsff().withUpdateRule(0.25, "random"));
+        ModelSpec capped = tiny.withDsff(tiny.dsff().withUpdateRule(0.25, "random", "ceil"));
         try (NDManager m = NDManager.newBaseManager(); ModelParameters params = ModelParameters.initialise(capped, m, 3)) {
             Dsff dsff = Dsff.initialise(capped, m, new SplittableRandom(5));
             Map<String, NDArray> weights = params.all();

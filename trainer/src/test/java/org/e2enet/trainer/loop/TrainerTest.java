@@ -93,7 +93,7 @@ class TrainerTest {
     @Test
     void resumeIsBitExactAcrossAnUpdateBoundaryWithGradientRegrowth() throws Exception {
         // updates after iterations 3 and 6: the second falls in the epoch that runs after the resume
-        resumesBitExact(SPEC.withDsff(SPEC.dsff().withUpdateRule(0.5, "gradient")), "gradient");
+        resumesBitExact(SPEC.withDsff(SPEC.dsff().withUpdateRule(0.5, "gradient", "ceil")), "gradient");
     }
 
     private void resumesBitExact(ModelSpec spec, String label) throws Exception {
