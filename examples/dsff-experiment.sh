@@ -57,7 +57,7 @@ read -r -a patch <<< "${DSFF_PATCH:-16 48 48}"
 mkdir -p "$out/runs"
 data="$out/phantoms"
 [ -d "$data" ] || "$e2enet" synth --out "$data" --cases 16 --test-cases 4 --seed 7 --shape 32 48 48 > /dev/null
-[ -f "$results" ] || echo "seed,granularity,variant,mean_dice,train_seconds,pruned_share_per_update" > "$results"
+[ -f "$results" ] || echo "seed,granularity,variant,mean_dice,train_seconds,pruned_share_per_update,dice_drop_per_update" > "$results"
 for seed in $seeds; do
   for g in $granularities; do
     for v in $variants; do
@@ -78,7 +78,7 @@ for seed in $seeds; do
         static) opts=(--sparsity 0.8 --granularity "$g" --static) ;;
         random|gradient)
           opts=(--sparsity 0.8 --granularity "$g" --updates "$updates" --update-end "$update_end" --max-prune-share "$max_prune"
-                --regrow-by "$regrow" --prune-rounding "$round") ;;
+                --regrow-by "$regrow" --prune-rounding "$round" --probe-updates) ;;
         *) echo "unknown variant $v" >&2; exit 2 ;;
       esac
       rm -rf "$run" && mkdir -p "$run"
@@ -90,10 +90,11 @@ for seed in $seeds; do
       "$e2enet" predict --onnx "$run/model.onnx" --input "$data/imagesTs" --output "$run/pred" --threads "$threads" > /dev/null 2>&1
       "$e2enet" evaluate --pred "$run/pred" --ref "$data/labelsTs" --json > "$run/evaluation.json"
       dice=$(python3 -c "import json,sys; print(round(json.load(open(sys.argv[1]))['meanDice'], 4))" "$run/evaluation.json")
-      # Topology churn: the share of the masked tensors' active units one update removed, averaged over the updates.
+      # Topology churn: the share of the masked tensors' active units one update removed, and how many points of
+      # validation pseudo-Dice an update cost right away (--probe-updates), each averaged over the updates.
       churn=$(python3 - "$run/train.log" <<'EOF'
 import re, sys
-shares, active, pruned = [], 0, 0
+shares, drops, active, pruned = [], [], 0, 0
 for line in open(sys.argv[1], errors="replace"):
     if "DSFF update at" in line:
         if active:
@@ -102,9 +103,13 @@ for line in open(sys.argv[1], errors="replace"):
     m = re.match(r"\s+\S+\s+active\s+(\d+)\s+pruned\s+(\d+)", line)
     if m:
         active += int(m.group(1)); pruned += int(m.group(2))
+    m = re.search(r"DSFF probe at iteration \d+: validation pseudo-Dice right before ([\d.]+), right after ([\d.]+)", line)
+    if m:
+        drops.append(100 * (float(m.group(1)) - float(m.group(2))))
 if active:
     shares.append(pruned / active)
-print(round(sum(shares) / len(shares), 3) if shares else 0)
+mean = lambda v: round(sum(v) / len(v), 3) if v else ""
+print(f"{mean(shares)},{mean(drops)}")
 EOF
 )
       echo "$seed,$g,$v,$dice,$seconds,$churn" | tee -a "$results"

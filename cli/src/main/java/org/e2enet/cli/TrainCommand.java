@@ -101,6 +101,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-augment", description = "Train without data augmentation.")
     boolean noAugment;
 
+    @Option(names = "--probe-updates", description = "Print the validation pseudo-Dice right before and right after every DSFF "
+            + "topology update (a diagnostic; two extra validations per update, the same training).")
+    boolean probeUpdates;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec cmd;
 
@@ -124,7 +128,7 @@ final class TrainCommand implements Callable<Integer> {
         spec = spec.withDsff(isStatic ? d.withStatic(true) : d);
         TrainingConfig config = TrainingConfig.builder().setDataset(dataset).setOut(out).setSpec(spec).optEpochs(epochs)
                 .optItersPerEpoch(iters).optBatchSize(batchSize).optLearningRate(lr).optFold(fold).optSeed(seed).optResume(resume)
-                .optConvMode(conv).optAugment(!noAugment).optDevice(device).build();
+                .optConvMode(conv).optAugment(!noAugment).optDevice(device).optProbeUpdates(probeUpdates).build();
         PrintWriter o = cmd.commandLine().getOut();
         Trainer trainer = new Trainer(config, new ConsoleListener(o));
         EpochRecord last = trainer.run(new ConsoleProgress());
@@ -192,6 +196,17 @@ final class TrainCommand implements Callable<Integer> {
                         u.regrown(), u.regrownNew());
             }
             out.flush();
+        }
+
+        @Override
+        public void updateProbed(long iteration, double[] diceBefore, double[] diceAfter) {
+            out.printf(Locale.ROOT, "DSFF probe at iteration %d: validation pseudo-Dice right before %.3f, right after %.3f (mean over "
+                    + "the classes)%n", iteration, mean(diceBefore), mean(diceAfter));
+            out.flush();
+        }
+
+        private static double mean(double[] v) {
+            return java.util.Arrays.stream(v).average().orElse(0);
         }
     }
 }

@@ -203,10 +203,16 @@ public final class Trainer {
                     lossSum += loss;
                     if (st.dsff() != null && spec.dsff().updatesAfter(t + 1, total)) {
                         double rate = spec.dsff().deathRateAfter(t + 1, total);
+                        double[] before = config.probeUpdates() ? validate(model, lossFn, valSampler, base, epoch) : null;
                         List<TopologyUpdate> log = st.dsff().update(rate, st.params().all(), st.optimizer().buffers(),
                                 "gradient".equals(spec.dsff().regrowBy()) ? st.dsff().gradients(st.params().all()) : null,
                                 new SplittableRandom(config.seed() * 1_000_003L + t));
                         listener.topologyUpdated(t + 1, rate, log);
+                        if (before != null) {
+                            double[] after = validate(model, lossFn, valSampler, base, epoch);
+                            listener.updateProbed(t + 1, java.util.Arrays.copyOfRange(before, 1, before.length),
+                                    java.util.Arrays.copyOfRange(after, 1, after.length));
+                        }
                     }
                     listener.iterationDone(it, loss);
                 }

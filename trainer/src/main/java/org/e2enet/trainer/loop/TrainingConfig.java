@@ -26,11 +26,13 @@ import org.e2enet.trainer.nn.ConvMode;
  * @param goldenPatches parity fixtures written at the end
  * @param augment whether to augment
  * @param device where to train
+ * @param probeUpdates measure the validation pseudo-Dice right before and right after every DSFF topology update
+ *     (a diagnostic: {@link TrainingListener#updateProbed}; it costs two validations per update and changes no result)
  */
 public record TrainingConfig(Path dataset, Path out, ModelSpec spec, int epochs, int itersPerEpoch, int batchSize,
                              double learningRate, double momentum, double weightDecay, double clipNorm, int fold, long seed,
                              boolean resume, ConvMode convMode, int validationIters, int goldenPatches, boolean augment,
-                             TrainingDevice device) {
+                             TrainingDevice device, boolean probeUpdates) {
     /** Validates the numbers. */
     public TrainingConfig {
         if (dataset == null || out == null || spec == null) {
@@ -84,6 +86,7 @@ public record TrainingConfig(Path dataset, Path out, ModelSpec spec, int epochs,
         private int validationIters = 10;
         private int goldenPatches = 2;
         private boolean augment = true;
+        private boolean probeUpdates;
         private TrainingDevice device = TrainingDevice.CPU;
 
         private Builder() {
@@ -197,10 +200,16 @@ public record TrainingConfig(Path dataset, Path out, ModelSpec spec, int epochs,
             return this;
         }
 
+        /** Validate right before and right after every topology update (default off). */
+        public Builder optProbeUpdates(boolean value) {
+            probeUpdates = value;
+            return this;
+        }
+
         /** The validated configuration. */
         public TrainingConfig build() {
             return new TrainingConfig(dataset, out, spec, epochs, itersPerEpoch, batchSize, learningRate, momentum, weightDecay,
-                    clipNorm, fold, seed, resume, convMode, validationIters, goldenPatches, augment, device);
+                    clipNorm, fold, seed, resume, convMode, validationIters, goldenPatches, augment, device, probeUpdates);
         }
     }
 }

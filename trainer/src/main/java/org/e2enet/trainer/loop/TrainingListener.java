@@ -32,4 +32,11 @@ public interface TrainingListener {
     /** A DSFF topology update happened at global iteration {@code iteration}. */
     default void topologyUpdated(long iteration, double deathRate, List<TopologyUpdate> updates) {
     }
+
+    /**
+     * With {@link TrainingConfig#probeUpdates}: the validation pseudo-Dice per foreground class right before and right
+     * after the topology update at global iteration {@code iteration}.
+     */
+    default void updateProbed(long iteration, double[] diceBefore, double[] diceAfter) {
+    }
 }

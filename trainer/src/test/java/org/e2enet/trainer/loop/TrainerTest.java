@@ -128,6 +128,34 @@ class TrainerTest {
     }
 
     @Test
+    void probingTheUpdatesReportsDiceBeforeAndAfterEachAndChangesNoWeight() throws Exception {
+        Path plain = dir.resolve("plain");
+        new Trainer(config(plain, 1, 4, false), new TrainingListener() { }).run(ProgressListener.NONE);
+        Path probed = dir.resolve("probed");
+        java.util.List<Long> at = new java.util.ArrayList<>();
+        TrainingConfig c = config(probed, 1, 4, false);
+        c = TrainingConfig.builder().setDataset(c.dataset()).setOut(c.out()).setSpec(c.spec()).optEpochs(1).optItersPerEpoch(4).optSeed(7)
+                .optConvMode(ConvMode.CONV2D).optValidationIters(2).optGoldenPatches(1).optProbeUpdates(true).build();
+        new Trainer(c, new TrainingListener() {
+            @Override
+            public void updateProbed(long iteration, double[] before, double[] after) {
+                at.add(iteration);
+                assertEquals(3, before.length, "one pseudo-Dice per foreground class");
+                assertEquals(3, after.length);
+                for (int i = 0; i < 3; i++) {
+                    assertTrue(before[i] >= 0 && before[i] <= 1 && after[i] >= 0 && after[i] <= 1);
+                }
+            }
+        }).run(ProgressListener.NONE);
+        assertEquals(java.util.List.of(3L), at, "one probe per topology update");
+        ModelBundle a = ModelBundle.read(plain);
+        ModelBundle b = ModelBundle.read(probed);
+        for (String name : a.weights().tensors().keySet()) {
+            assertArrayEquals(a.weights().tensors().get(name).floats(), b.weights().tensors().get(name).floats(), 0f, name);
+        }
+    }
+
+    @Test
     void resumeRefusesATrainingStateThatDoesNotMatchTheBundlesFiles() throws Exception {
         Path out = dir.resolve("tampered");
         new Trainer(config(out, 1, 2, false), new TrainingListener() { }).run(ProgressListener.NONE);
