@@ -8,9 +8,10 @@
 #   examples/dsff-experiment.sh out/dsff "0 1 2" "channel group:4 kernel" "dense static random gradient" 26 100
 #   examples/dsff-experiment.sh out/dsff bench     # time every run's pruned export in one bench run
 #
-# Data: the quickstart's phantoms (16 training, 4 held-out, 32x48x48, seed 7). Network: the tiny preset at sparsity
-# 0.8 with the quickstart's (16, 48, 48) patch (DSFF_PATCH); the defaults, 26 x 100 iterations, are the quickstart's
-# budget. Variants: dense (sparsity 0, once per seed), static, random, gradient; random:ceil and gradient:ceil
+# Data: the quickstart's phantoms (16 training, 4 held-out, 32x48x48, seed 7), or DSFF_DATASET, a dataset with
+# imagesTs/labelsTs (the macaque atlas task: examples/run macaque-task DIR). Network: the tiny preset at sparsity 0.8
+# with the quickstart's (16, 48, 48) patch on the phantoms and the preset's patch on DSFF_DATASET (DSFF_PATCH="D H W"
+# overrides); the defaults, 26 x 100 iterations, are the quickstart's budget. Variants: dense (sparsity 0, once per seed), static, random, gradient; random:ceil and gradient:ceil
 # count each update's prunes as the paper does, ceil(dr x active), instead of DSFF_PRUNE_ROUNDING (default round).
 # Dynamic runs use a schedule relative to the run: DSFF_UPDATES updates (default 8) over the first DSFF_UPDATE_END
 # of training (default 0.75, RigL's), at most DSFF_MAX_PRUNE_SHARE (default 0.34) of a tensor's active units per
@@ -53,10 +54,17 @@ updates="${DSFF_UPDATES:-8}"
 update_end="${DSFF_UPDATE_END:-0.75}"
 max_prune="${DSFF_MAX_PRUNE_SHARE:-0.34}"
 rounding="${DSFF_PRUNE_ROUNDING:-round}"
-read -r -a patch <<< "${DSFF_PATCH:-16 48 48}"
 mkdir -p "$out/runs"
-data="$out/phantoms"
-[ -d "$data" ] || "$e2enet" synth --out "$data" --cases 16 --test-cases 4 --seed 7 --shape 32 48 48 > /dev/null
+if [ -n "${DSFF_DATASET:-}" ]; then
+  data="$DSFF_DATASET"   # e.g. the macaque atlas task: examples/run macaque-task out/macaque-task
+  read -r -a patch <<< "${DSFF_PATCH:-}"
+else
+  data="$out/phantoms"
+  [ -d "$data" ] || "$e2enet" synth --out "$data" --cases 16 --test-cases 4 --seed 7 --shape 32 48 48 > /dev/null
+  read -r -a patch <<< "${DSFF_PATCH:-16 48 48}"
+fi
+patch_opt=()
+[ ${#patch[@]} -eq 0 ] || patch_opt=(--patch "${patch[@]}")
 [ -f "$results" ] || echo "seed,granularity,variant,mean_dice,train_seconds,pruned_share_per_update,dice_drop_per_update" > "$results"
 for seed in $seeds; do
   for g in $granularities; do
@@ -83,7 +91,7 @@ for seed in $seeds; do
       esac
       rm -rf "$run" && mkdir -p "$run"
       start=$(date +%s)
-      "$e2enet" train --dataset "$data" --preset tiny --patch "${patch[@]}" "${opts[@]}" --epochs "$epochs" --iters-per-epoch "$iters" \
+      "$e2enet" train --dataset "$data" --preset tiny "${patch_opt[@]}" "${opts[@]}" --epochs "$epochs" --iters-per-epoch "$iters" \
         --seed "$seed" --threads "$threads" --out "$run/model" > "$run/train.log" 2>&1
       seconds=$(( $(date +%s) - start ))
       "$e2enet" export --model "$run/model" --out "$run/model.onnx" > /dev/null
