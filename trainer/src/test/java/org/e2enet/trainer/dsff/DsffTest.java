@@ -22,10 +22,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class DsffTest {
     @ParameterizedTest
-    @CsvSource({"kernel, random", "channel, random", "group:2, random", "kernel, gradient", "channel, gradient", "group:2, gradient"})
-    void invariantsHoldOverSeveralUpdates(String granularity, String regrowBy) {
+    @CsvSource({"kernel, random, ceil", "channel, random, ceil", "group:2, random, ceil", "kernel, gradient, ceil", "channel, gradient, ceil",
+        "group:2, gradient, ceil", "kernel, random, round", "channel, random, round", "channel, gradient, round", "group:2, gradient, round"})
+    void invariantsHoldOverSeveralUpdates(String granularity, String regrowBy, String rounding) {
         ModelSpec tiny = Presets.get("tiny").withGranularity(Granularity.parse(granularity));
-        ModelSpec spec = tiny.withDsff(tiny.dsff().withUpdateRule(1, regrowBy, "ceil"));
+        ModelSpec spec = tiny.withDsff(tiny.dsff().withUpdateRule(1, regrowBy, rounding));
         boolean byGradient = regrowBy.equals("gradient");
         try (NDManager m = NDManager.newBaseManager(); ModelParameters params = ModelParameters.initialise(spec, m, 3)) {
             SplittableRandom rng = new SplittableRandom(5);
@@ -75,14 +76,15 @@ class DsffTest {
                         assertEquals(initial.get(u.weight()), mask.activeCount(p), "active count constant: " + u.weight());
                     }
                     assertEquals(u.pruned(), u.regrown());
-                    assertEquals((int) Math.ceil(dr * initial.get(u.weight())) * mask.pools(), u.pruned());
-                    assertPrunedWereSmallest(mask, l1Before.get(u.weight()), activeBefore.get(u.weight()), dr);
+                    int k = spec.dsff().pruneCount(dr, initial.get(u.weight()));
+                    assertEquals(k * mask.pools(), u.pruned());
+                    assertPrunedWereSmallest(mask, l1Before.get(u.weight()), activeBefore.get(u.weight()), k);
                     assertZeroOutsideMask(mask, weights.get(u.weight()));
                     assertZeroOutsideMask(mask, momentum.get(u.weight()));
                     assertRegrownStartAtZero(mask, activeBefore.get(u.weight()), weights.get(u.weight()), momentum.get(u.weight()));
                     if (byGradient) {
                         assertArrayEquals(expectedAfterGradientRegrowth(mask, l1Before.get(u.weight()), activeBefore.get(u.weight()),
-                                gradients.get(u.weight()), dr), bits(mask), "RigL: the largest-gradient inactive units regrew, " + u.weight());
+                                gradients.get(u.weight()), k), bits(mask), "RigL: the largest-gradient inactive units regrew, " + u.weight());
                     }
                 }
             }
@@ -90,7 +92,7 @@ class DsffTest {
     }
 
     /** The mask an update must leave: the smallest-L1 active units pruned, then the largest-gradient inactive ones grown. */
-    private static boolean[] expectedAfterGradientRegrowth(LayerMask mask, double[] l1, boolean[] before, float[] gradient, double dr) {
+    private static boolean[] expectedAfterGradientRegrowth(LayerMask mask, double[] l1, boolean[] before, float[] gradient, int k) {
         int n = mask.unitsPerPool();
         int kvol = mask.layer().kernelVolume();
         boolean[] out = before.clone();
@@ -102,7 +104,6 @@ class DsffTest {
                     active.add(u);
                 }
             }
-            int k = (int) Math.ceil(dr * active.size());
             active.sort((a, b) -> {
                 int c = Double.compare(l1[pool * n + a], l1[pool * n + b]);
                 return c != 0 ? c : Integer.compare(a, b);
@@ -183,7 +184,7 @@ class DsffTest {
      * The k = ceil(dr * active) active units of smallest L1 (ties by index) are the pruned set: every other unit
      * active before is still active, and every unit that became inactive is in that set.
      */
-    private static void assertPrunedWereSmallest(LayerMask mask, double[] l1, boolean[] before, double dr) {
+    private static void assertPrunedWereSmallest(LayerMask mask, double[] l1, boolean[] before, int k) {
         for (int p = 0; p < mask.pools(); p++) {
             List<Integer> act = new ArrayList<>();
             for (int u = 0; u < mask.unitsPerPool(); u++) {
@@ -196,7 +197,6 @@ class DsffTest {
                 int c = Double.compare(l1[pool * mask.unitsPerPool() + a], l1[pool * mask.unitsPerPool() + b]);
                 return c != 0 ? c : Integer.compare(a, b);
             });
-            int k = (int) Math.ceil(dr * act.size());
             java.util.Set<Integer> smallest = new java.util.HashSet<>(act.subList(0, k));
             for (int u : act) {
                 if (!mask.isActive(p, u)) {
