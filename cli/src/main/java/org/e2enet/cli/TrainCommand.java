@@ -48,15 +48,16 @@ final class TrainCommand implements Callable<Integer> {
     Integer updateFrequency;
 
     @Option(names = "--updates", description = "A schedule relative to the run instead: this many topology updates spread evenly over "
-            + "the update window.")
+            + "the update window. Unless the spec already has one, this takes the recipe docs/dsff.md measured: the window the first "
+            + "0.75 of training, at most 0.34 of a tensor's active units per update, prune counts rounded (each overridable below).")
     Integer updates;
 
     @Option(names = "--update-end", description = "Fraction of training after which the topology stays fixed, the death rate decaying "
-            + "over that window (RigL: 0.75). Default: the spec's (1).")
+            + "over that window. Default: 0.75 with --updates (RigL's), else the spec's (1).")
     Double updateEnd;
 
-    @Option(names = "--max-prune-share", description = "Largest share of a tensor's active units one update may remove. Default: the "
-            + "spec's (1, no cap).")
+    @Option(names = "--max-prune-share", description = "Largest share of a tensor's active units one update may remove. Default: 0.34 "
+            + "with --updates, else the spec's (1, no cap).")
     Double maxPruneShare;
 
     @Option(names = "--regrow-by", description = "random (SET, the paper's) or gradient (RigL: the largest gradient magnitude of the "
@@ -64,7 +65,7 @@ final class TrainCommand implements Callable<Integer> {
     String regrowBy;
 
     @Option(names = "--prune-rounding", description = "How an update's prune count dr x active becomes whole: ceil (the paper's: at "
-            + "least one unit per tensor at any death rate) or round (to nearest). Default: the spec's (ceil).")
+            + "least one unit per tensor at any death rate) or round (to nearest). Default: round with --updates, else the spec's (ceil).")
     String pruneRounding;
 
     @Option(names = "--epochs", defaultValue = "1000", description = "Epochs. Default: ${DEFAULT-VALUE}.")
@@ -117,6 +118,9 @@ final class TrainCommand implements Callable<Integer> {
         DsffSettings d = spec.dsff();
         if (updateFrequency != null) {
             d = d.withUpdateFrequency(updateFrequency);
+        }
+        if (updates != null && d.updates() == 0) {
+            d = d.withRunRelativeRecipe(updates);  // the spec's absolute schedule gives way to the measured recipe
         }
         if (updates != null || updateEnd != null) {
             d = d.withRelativeSchedule(updates != null ? updates : d.updates(), updateEnd != null ? updateEnd : d.updateEnd());

@@ -158,6 +158,16 @@ class CommandLineTest {
         assertTrue(r.out().contains("DSFF update at iteration 1") && r.out().contains("ms/iteration"), r.out());
         assertTrue(Files.isRegularFile(out.resolve("manifest.json")) && Files.isRegularFile(out.resolve("golden.safetensors")));
         assertTrue(Files.isRegularFile(dir.resolve("ds_preprocessed/plans.json")), "raw dataset preprocessed once beside it");
+        Path relative = dir.resolve("relative");
+        Result rel = run("train", "--dataset", ds.toString(), "--spec", spec.toString(), "--out", relative.toString(), "--epochs", "1",
+                "--iters-per-epoch", "4", "--updates", "1", "--max-prune-share", "0.5", "--probe-updates");
+        assertEquals(0, rel.code(), rel.err());
+        JsonNode dsff = new ObjectMapper().readTree(Files.readString(relative.resolve("manifest.json"))).get("spec").get("dsff");
+        assertEquals(1, dsff.get("updates").asInt());
+        assertEquals(0.75, dsff.get("updateEnd").asDouble(), 0, "--updates takes the measured recipe's window");
+        assertEquals("round", dsff.get("pruneRounding").asText());
+        assertEquals(0.5, dsff.get("maxPruneShare").asDouble(), 0, "a flag still overrides the recipe");
+        assertTrue(rel.out().contains("DSFF probe at iteration 1: validation pseudo-Dice right before"), rel.out());
         Path onnx = dir.resolve("model.onnx");
         Result export = run("export", "--model", out.toString(), "--out", onnx.toString());
         assertEquals(0, export.code(), export.err());

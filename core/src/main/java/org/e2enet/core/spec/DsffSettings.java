@@ -111,6 +111,20 @@ public record DsffSettings(int updateFrequency, double deathRate, double deathRa
                 pruneRounding);
     }
 
+    /** RigL's end of topology updates, as a fraction of training: the run-relative recipe's. */
+    public static final double RECIPE_UPDATE_END = 0.75;
+    /** The run-relative recipe's prune cap: one unit of a 3-unit tensor per update. */
+    public static final double RECIPE_MAX_PRUNE_SHARE = 0.34;
+
+    /**
+     * The run-relative recipe that docs/dsff.md measured: {@code n} updates over the first {@value #RECIPE_UPDATE_END}
+     * of training, at most {@value #RECIPE_MAX_PRUNE_SHARE} of a tensor's active units per update, prune counts
+     * rounded to nearest (with the paper's ceil the quickstart's network lost 7 more Dice points); the regrowth rule stays.
+     */
+    public DsffSettings withRunRelativeRecipe(int n) {
+        return withRelativeSchedule(n, RECIPE_UPDATE_END).withUpdateRule(RECIPE_MAX_PRUNE_SHARE, regrowBy, "round");
+    }
+
     /** The same settings with a prune cap, a regrowth rule and a rounding of the prune count. */
     public DsffSettings withUpdateRule(double newMaxPruneShare, String newRegrowBy, String newPruneRounding) {
         return new DsffSettings(updateFrequency, deathRate, deathRateMin, regrow, isStatic, authorsDensityRule, updates, updateEnd,
