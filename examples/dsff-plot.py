@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""The DSFF experiment's figure: held-out mean Dice per granularity and variant, one dot per seed, a bar at their mean,
-and each bar's mean tile latency under it. Standard library only; writes an SVG.
+"""The DSFF experiment's figure and table: held-out mean Dice per granularity and variant, one dot per seed, a bar at
+their mean, and each bar's mean tile latency under it (an SVG); the same as a Markdown table on standard output, with
+each dynamic variant's churn and Dice drop per update. Standard library only.
 
     examples/dsff-plot.py OUT/results.csv OUT/latency.csv docs/dsff.svg ["title"]
 """
@@ -24,8 +25,13 @@ def read(results, latency):
     groups = OrderedDict()
     for r in rows:
         g = "dense" if r["variant"] == "dense" else r["granularity"]
-        cell = groups.setdefault(g, OrderedDict()).setdefault(r["variant"], {"dice": [], "ms": []})
+        cell = groups.setdefault(g, OrderedDict()).setdefault(r["variant"], {"dice": [], "ms": [], "seeds": [], "churn": [],
+                                                                             "drop": []})
         cell["dice"].append(float(r["mean_dice"]))
+        cell["seeds"].append(r["seed"])
+        for key, column in (("churn", "pruned_share_per_update"), ("drop", "dice_drop_per_update")):
+            if r.get(column):
+                cell[key].append(float(r[column]))
         t = tiles.get((r["seed"], r["granularity"], r["variant"]))
         if t is not None:
             cell["ms"].append(t)
@@ -70,6 +76,25 @@ def svg(groups, title):
     return "\n".join(out) + "\n"
 
 
+def table(groups):
+    lines = ["| granularity | variant | held-out mean Dice per seed | mean | spread | against static, same seeds (points) | tile ms "
+             "| units pruned per update | Dice points lost per update |", "|---|---|---|---|---|---|---|---|---|"]
+    fmt = lambda v, f: f.format(mean(v)) if v else ""
+    static_by_seed = {(g, s): d for g, variants in groups.items() for v, c in variants.items() if v == "static"
+                      for s, d in zip(c["seeds"], c["dice"])}
+    for g, variants in groups.items():
+        for v, c in variants.items():
+            # the seed moves Dice far more than the variant: compare each run with the static run of its own seed
+            base = [(d, static_by_seed.get(("channel" if g == "dense" else g, s))) for s, d in zip(c["seeds"], c["dice"])]
+            paired = [100 * (d - b) for d, b in base if b is not None]
+            against = f"{mean(paired):+.1f} over {len(paired)}" if paired and v != "static" else ""
+            per_seed = ", ".join(f"{d:.3f} (s{s})" for s, d in zip(c["seeds"], c["dice"]))
+            spread = f"{max(c['dice']) - min(c['dice']):.3f}" if len(c["dice"]) > 1 else ""
+            lines.append(f"| {g} | {v} | {per_seed} | {mean(c['dice']):.3f} | {spread} | {against} | {fmt(c['ms'], '{:.2f}')} "
+                         f"| {fmt(c['churn'], '{:.0%}')} | {fmt(c['drop'], '{:.2f}')} |")
+    return "\n".join(lines)
+
+
 if __name__ == "__main__":
     if len(sys.argv) < 4:
         sys.exit(__doc__)
@@ -77,3 +102,4 @@ if __name__ == "__main__":
     title = sys.argv[4] if len(sys.argv) > 4 else "DSFF: held-out mean Dice per seed (dots) and their mean (bars)"
     with open(sys.argv[3], "w") as f:
         f.write(svg(groups, title))
+    print(table(groups))
