@@ -120,7 +120,7 @@ final class TrainCommand implements Callable<Integer> {
             d = d.withUpdateFrequency(updateFrequency);
         }
         if (updates != null && d.updates() == 0) {
-            d = d.withRunRelativeRecipe(updates);  // the spec's absolute schedule gives way to the measured recipe
+            d = d.withRunRelativeRecipe(updates, d.regrowBy()).withStatic(d.isStatic());  // the measured recipe replaces the absolute schedule
         }
         if (updates != null || updateEnd != null) {
             d = d.withRelativeSchedule(updates != null ? updates : d.updates(), updateEnd != null ? updateEnd : d.updateEnd());

@@ -287,6 +287,8 @@ class CommandLineTest {
         }
         assertTrue(report.get("parity").get("passed").asBoolean());
         assertTrue(report.get("trueFlops").get("pruned").asLong() < report.get("trueFlops").get("dense").asLong());
+        assertEquals(false, report.get("staticMasks").asBoolean(true), "the quickstart trains with dynamic masks");
+        assertEquals("random", report.get("regrowBy").asText());
         for (String png : new String[] {"training-curves.png", "overlay.png", "speedup.png"}) {
             assertTrue(Files.size(out.resolve(png)) > 1000, png);
         }

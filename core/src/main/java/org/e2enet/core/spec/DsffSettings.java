@@ -119,10 +119,11 @@ public record DsffSettings(int updateFrequency, double deathRate, double deathRa
     /**
      * The run-relative recipe that docs/dsff.md measured: {@code n} updates over the first {@value #RECIPE_UPDATE_END}
      * of training, at most {@value #RECIPE_MAX_PRUNE_SHARE} of a tensor's active units per update, prune counts
-     * rounded to nearest (with the paper's ceil the quickstart's network lost 7 more Dice points); the regrowth rule stays.
+     * rounded to nearest (with the paper's ceil the quickstart's network lost 7 more Dice points), regrowth by
+     * {@code newRegrowBy}; dynamic.
      */
-    public DsffSettings withRunRelativeRecipe(int n) {
-        return withRelativeSchedule(n, RECIPE_UPDATE_END).withUpdateRule(RECIPE_MAX_PRUNE_SHARE, regrowBy, "round");
+    public DsffSettings withRunRelativeRecipe(int n, String newRegrowBy) {
+        return withRelativeSchedule(n, RECIPE_UPDATE_END).withUpdateRule(RECIPE_MAX_PRUNE_SHARE, newRegrowBy, "round").withStatic(false);
     }
 
     /** The same settings with a prune cap, a regrowth rule and a rounding of the prune count. */

@@ -75,8 +75,8 @@ class DsffScheduleTest {
         assertEquals(3, round.pruneCount(0.2, 16), "3.2");
         assertEquals(4, ceil.pruneCount(0.2, 16), "ceil(3.2)");
         assertEquals(8, Presets.get("tiny").dsff().pruneCount(0.5, 16), "the paper's: no cap");
-        DsffSettings recipe = Presets.get("tiny").dsff().withUpdateRule(1, "gradient", "ceil").withRunRelativeRecipe(8);
-        assertEquals(List.of(8, 0.75, 0.34, "round", "gradient"),
-                List.of(recipe.updates(), recipe.updateEnd(), recipe.maxPruneShare(), recipe.pruneRounding(), recipe.regrowBy()));
+        DsffSettings recipe = Presets.get("tiny").dsff().withStatic(true).withRunRelativeRecipe(8, "gradient");
+        assertEquals(List.of(8, 0.75, 0.34, "round", "gradient", false),
+                List.of(recipe.updates(), recipe.updateEnd(), recipe.maxPruneShare(), recipe.pruneRounding(), recipe.regrowBy(), recipe.isStatic()));
     }
 }
