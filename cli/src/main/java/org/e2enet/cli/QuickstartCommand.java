@@ -49,7 +49,7 @@ import picocli.CommandLine.Option;
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
         description = "Run the whole pipeline on a 2-core CPU: synthetic phantoms with a held-out split -> train the tiny "
                 + "E2ENet with sparse feature fusion at sparsity 0.8, channel granularity (the one that prunes into smaller "
-                + "convolutions), masks dynamic (8 topology updates over the first 75% of training, random regrowth) -> "
+                + "convolutions), masks dynamic (8 topology updates over the first 75%% of training, random regrowth) -> "
                 + "export pruned and dense ONNX -> predict the held-out volumes -> evaluate -> parity -> calibrate INT8 (with its accuracy gate) -> bench. Writes "
                 + "report.md, report.json and figures into --out.",
         footer = {"", "Examples:",
