@@ -88,7 +88,7 @@ def table(groups):
             base = [(d, static_by_seed.get(("channel" if g == "dense" else g, s))) for s, d in zip(c["seeds"], c["dice"])]
             paired = [100 * (d - b) for d, b in base if b is not None]
             against = f"{mean(paired):+.1f} over {len(paired)}" if paired and v != "static" else ""
-            per_seed = ", ".join(f"{d:.3f} (s{s})" for s, d in zip(c["seeds"], c["dice"]))
+            per_seed = ", ".join(f"{d:.3f} (s{s})" for s, d in sorted(zip(c["seeds"], c["dice"])))
             spread = f"{max(c['dice']) - min(c['dice']):.3f}" if len(c["dice"]) > 1 else ""
             lines.append(f"| {g} | {v} | {per_seed} | {mean(c['dice']):.3f} | {spread} | {against} | {fmt(c['ms'], '{:.2f}')} "
                          f"| {fmt(c['churn'], '{:.0%}')} | {fmt(c['drop'], '{:.2f}')} |")
