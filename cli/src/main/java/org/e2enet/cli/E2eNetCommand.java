@@ -74,6 +74,9 @@ public final class E2eNetCommand implements Runnable {
         if (t instanceof BadInputException || t instanceof IllegalArgumentException) {
             code = BAD_INPUT;
             message = t.getMessage();
+        } else if (t instanceof org.e2enet.trainer.loop.TrainingDivergedException) {
+            code = CHECK_FAILED;
+            message = t.getMessage();
         } else if (t instanceof java.io.UncheckedIOException || t instanceof java.io.IOException) {
             code = BAD_INPUT;
             message = "I/O error: " + t.getMessage();

@@ -158,6 +158,10 @@ class CommandLineTest {
         assertTrue(r.out().contains("DSFF update at iteration 1") && r.out().contains("ms/iteration"), r.out());
         assertTrue(Files.isRegularFile(out.resolve("manifest.json")) && Files.isRegularFile(out.resolve("golden.safetensors")));
         assertTrue(Files.isRegularFile(dir.resolve("ds_preprocessed/plans.json")), "raw dataset preprocessed once beside it");
+        Result diverged = run("train", "--dataset", ds.toString(), "--spec", spec.toString(), "--out", dir.resolve("diverged").toString(),
+                "--epochs", "1", "--iters-per-epoch", "4", "--lr", "1e30");
+        assertEquals(E2eNetCommand.CHECK_FAILED, diverged.code(), diverged.out() + diverged.err());
+        assertTrue(diverged.err().contains("training diverged") && !diverged.err().contains("internal error"), diverged.err());
         Path relative = dir.resolve("relative");
         Result rel = run("train", "--dataset", ds.toString(), "--spec", spec.toString(), "--out", relative.toString(), "--epochs", "1",
                 "--iters-per-epoch", "4", "--updates", "1", "--max-prune-share", "0.5", "--probe-updates");

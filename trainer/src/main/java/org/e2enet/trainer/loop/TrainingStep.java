@@ -67,7 +67,7 @@ public final class TrainingStep {
         }
         times.add(dataWaitNanos, c - b, d - c, System.nanoTime() - d);
         if (!Double.isFinite(value)) {
-            throw new IllegalStateException("training diverged: loss is " + value + " (try a lower learning rate)");
+            throw new TrainingDivergedException(value);
         }
         return value;
     }
