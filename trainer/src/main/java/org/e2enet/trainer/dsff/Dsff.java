@@ -209,7 +209,11 @@ public final class Dsff implements AutoCloseable {
             if (mom != null) {
                 momentum.get(l.weightName()).set(mom);
             }
-            log.add(new TopologyUpdate(l.weightName(), m.activeCount(0), pruned, regrown, fresh));
+            int active = 0;
+            for (int p = 0; p < m.pools(); p++) {
+                active += m.activeCount(p);
+            }
+            log.add(new TopologyUpdate(l.weightName(), active, pruned, regrown, fresh));
         }
         refreshArrays();
         apply(weights, List.of(momentum));

@@ -78,6 +78,7 @@ class DsffTest {
                     assertEquals(u.pruned(), u.regrown());
                     int k = spec.dsff().pruneCount(dr, initial.get(u.weight()));
                     assertEquals(k * mask.pools(), u.pruned());
+                    assertEquals(initial.get(u.weight()) * mask.pools(), u.active(), "active units over all pools: " + u.weight());
                     assertPrunedWereSmallest(mask, l1Before.get(u.weight()), activeBefore.get(u.weight()), k);
                     assertZeroOutsideMask(mask, weights.get(u.weight()));
                     assertZeroOutsideMask(mask, momentum.get(u.weight()));
