@@ -103,7 +103,7 @@ final class TrainCommand implements Callable<Integer> {
     boolean noAugment;
 
     @Option(names = "--probe-updates", description = "Print the validation pseudo-Dice right before and right after every DSFF "
-            + "topology update (a diagnostic; two extra validations per update, the same training).")
+            + "topology update (a diagnostic; two extra validations per update; training unchanged up to float rounding).")
     boolean probeUpdates;
 
     @CommandLine.Spec

@@ -27,7 +27,8 @@ import org.e2enet.trainer.nn.ConvMode;
  * @param augment whether to augment
  * @param device where to train
  * @param probeUpdates measure the validation pseudo-Dice right before and right after every DSFF topology update
- *     (a diagnostic: {@link TrainingListener#updateProbed}; it costs two validations per update and changes no result)
+ *     (a diagnostic: {@link TrainingListener#updateProbed}; it costs two validations per update and leaves training unchanged up
+ *     to float rounding)
  */
 public record TrainingConfig(Path dataset, Path out, ModelSpec spec, int epochs, int itersPerEpoch, int batchSize,
                              double learningRate, double momentum, double weightDecay, double clipNorm, int fold, long seed,
