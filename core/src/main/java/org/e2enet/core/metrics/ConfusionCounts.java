@@ -92,14 +92,20 @@ public final class ConfusionCounts {
 
     /** Mean of the values that are not NaN (classes absent from both maps), 1 when all are NaN. */
     public static double meanPresent(double[] dice) {
+        double m = nanMean(dice);
+        return Double.isNaN(m) ? 1 : m;
+    }
+
+    /** Mean of the values that are not NaN; NaN when all are. */
+    public static double nanMean(double[] values) {
         double sum = 0;
         int n = 0;
-        for (double v : dice) {
+        for (double v : values) {
             if (!Double.isNaN(v)) {
                 sum += v;
                 n++;
             }
         }
-        return n == 0 ? 1 : sum / n;
+        return n == 0 ? Double.NaN : sum / n;
     }
 }

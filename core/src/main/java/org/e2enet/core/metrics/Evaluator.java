@@ -69,7 +69,7 @@ public final class Evaluator {
             nsd[c] = mean(cases, c, ClassMetrics::nsd);
             hd[c] = mean(cases, c, ClassMetrics::hd95);
         }
-        return new EvaluationReport(toleranceMm, List.copyOf(classNames), cases, dice, nsd, hd, nanMean(dice), nanMean(nsd));
+        return new EvaluationReport(toleranceMm, List.copyOf(classNames), cases, dice, nsd, hd, ConfusionCounts.nanMean(dice), ConfusionCounts.nanMean(nsd));
     }
 
     /** The number of classes implied by the reference files: 1 + the largest label found. */
@@ -109,15 +109,4 @@ public final class Evaluator {
         return n == 0 ? Double.NaN : sum / n;
     }
 
-    private static double nanMean(double[] values) {
-        double sum = 0;
-        int n = 0;
-        for (double v : values) {
-            if (!Double.isNaN(v)) {
-                sum += v;
-                n++;
-            }
-        }
-        return n == 0 ? Double.NaN : sum / n;
-    }
 }
