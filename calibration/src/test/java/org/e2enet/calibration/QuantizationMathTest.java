@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import org.e2enet.core.onnx.OnnxGraphStats;
 import org.e2enet.core.progress.ProgressListener;
-import org.e2enet.exporter.OnnxBuilder;
+import org.e2enet.core.onnx.OnnxBuilder;
 import org.e2enet.runtime.OrtSessions;
 import org.junit.jupiter.api.Test;
 

@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.e2enet.core.metrics.FlopsCutRealised;
+import org.e2enet.core.onnx.E2eNetOnnx;
 import org.e2enet.core.volume.Shape3;
 import org.e2enet.runtime.BenchResult;
 import org.e2enet.runtime.Benchmark;
@@ -86,6 +88,7 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         if (!json) {
+            printRealisedShares(o, results);
             for (BenchResult r : results) {
                 CasePrediction.Timing t = r.volumeStages();
                 if (t != null) {
@@ -111,5 +114,21 @@ final class BenchCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "  %-36s %10s %7s%n", "layer (top " + top + ")", "ms/tile", "share");
         p.msPerLayer().entrySet().stream().limit(top).forEach(e -> o.printf(Locale.ROOT, "  %-36s %10.3f %6.1f%%%n", e.getKey(), e.getValue(),
                 100 * e.getValue() / p.nodeMsPerTile()));
+    }
+
+    /**
+     * For each model after the first: its speedup over the first, the speedup its graph FLOPs allow, and the
+     * share realised ({@link FlopsCutRealised}), the graphs' FLOPs counted at their patch.
+     */
+    private static void printRealisedShares(PrintWriter o, List<BenchResult> results) {
+        if (results.size() < 2) {
+            return;
+        }
+        double firstFlops = E2eNetOnnx.read(Path.of(results.get(0).model())).statsAtPatch().trueFlops();
+        for (BenchResult r : results.subList(1, results.size())) {
+            double flops = E2eNetOnnx.read(Path.of(r.model())).statsAtPatch().trueFlops();
+            o.printf(Locale.ROOT, "%s: speedup %.2fx over the first, its FLOPs allow %.2fx: %.0f%% of the FLOPs cut realised%n", r.model(),
+                    1 / r.ratioToFirst(), firstFlops / flops, 100 * FlopsCutRealised.share(r.ratioToFirst(), flops / firstFlops));
+        }
     }
 }

@@ -3,12 +3,19 @@ package org.e2enet.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.e2enet.core.check.EngineCheckReport;
+import org.e2enet.core.check.NetworkOps;
+import org.e2enet.core.check.OpCase;
 import org.e2enet.core.io.AtomicFiles;
+import org.e2enet.core.onnx.E2eNetOnnx;
+import org.e2enet.core.spec.ModelSpec;
+import org.e2enet.core.spec.Presets;
 import org.e2enet.devices.DeviceProfile;
 import org.e2enet.devices.GpuInfo;
 import org.e2enet.devices.GpuStack;
@@ -16,7 +23,12 @@ import org.e2enet.devices.Machine;
 import org.e2enet.devices.NativeLibrary;
 import org.e2enet.exporter.CostModel;
 import org.e2enet.exporter.CostModelMeasurement;
+import org.e2enet.runtime.Backend;
+import org.e2enet.runtime.BackendOptions;
+import org.e2enet.runtime.InferenceEngineCheck;
 import org.e2enet.runtime.OrtProviders;
+import org.e2enet.trainer.check.TrainingEngineCheck;
+import org.e2enet.trainer.nn.ConvMode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,8 +38,11 @@ import picocli.CommandLine.Option;
         description = "What this machine offers a deployment, read from the machine (no network; never fails without a GPU): the CPU "
                 + "(model, cores, the instruction-set flags that change kernel choice), memory (and a cgroup limit), NVIDIA GPUs "
                 + "(nvidia-smi), the CUDA runtime, cuBLAS, cuDNN and TensorRT libraries and driver found, checked in one line against the "
-                + "stack this build needs (" + GpuStack.EXPECTED + "), and the ONNX Runtime providers offered and initialising here.",
-        footer = {"", "Examples:", "  e2enet devices", "  e2enet devices --json",
+                + "stack this build needs (" + GpuStack.EXPECTED + "), the ONNX Runtime providers offered and initialising here, and the "
+                + "engine checks: every operation of a network (the quickstart's tiny one unless --preset, --spec or --model says) run by "
+                + "the training engine in each convolution mode (forward, input and weight gradients) and by ONNX Runtime on each backend "
+                + "that initialises (forward), against a float64 reference (docs/engine-check.md).",
+        footer = {"", "Examples:", "  e2enet devices", "  e2enet devices --json", "  e2enet devices --preset amos --model out/pruned.onnx",
             "  e2enet devices --save hospital-ct-01.json --measure --threads 8   # then: e2enet export ... --device-profile hospital-ct-01.json"})
 final class DevicesCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON with keys cpu, memory, gpus, gpuAbsentReason, libraries, gpuStack and ortProviders.")
@@ -40,6 +55,17 @@ final class DevicesCommand implements Callable<Integer> {
     @Option(names = "--measure", description = "With --save: measure the exporter's cost-model constants here (dense conv and gather "
             + "throughput, grouped-conv efficiency, and the speed of the same conv in explicit INT8 against FP32; about 15 s).")
     boolean measure;
+
+    @Option(names = "--preset", defaultValue = "tiny", description = "The network whose operations the training-engine check covers "
+            + "(and the inference-engine check without --model). Default: ${DEFAULT-VALUE} (the quickstart's channels).")
+    String preset;
+
+    @Option(names = "--spec", description = "A spec JSON file instead of --preset.", paramLabel = "FILE")
+    Path specFile;
+
+    @Option(names = "--model", description = "An exported model: the inference-engine check covers its own (pruned) operation shapes.",
+            paramLabel = "FILE.onnx")
+    Path model;
 
     @CommandLine.Mixin
     ThreadsOption threads;
@@ -57,6 +83,25 @@ final class DevicesCommand implements Callable<Integer> {
         }
         Machine m = Machine.discover();
         List<OrtProviders.Status> providers = OrtProviders.probe();
+        ModelSpec spec = specFile != null ? ModelSpec.read(specFile) : Presets.get(preset);
+        List<ConvMode> modes = List.of(ConvMode.CONV3D, ConvMode.CONV3D_PADDED, ConvMode.CONV2D);
+        List<EngineCheckReport> training = new ArrayList<>();
+        for (ConvMode mode : modes) {
+            training.add(TrainingEngineCheck.run(NetworkOps.of(spec), mode, ai.djl.Device.cpu()));
+        }
+        ConvMode auto = null;
+        for (ConvMode mode : ConvMode.candidates()) {
+            if (auto == null && training.get(modes.indexOf(mode)).passed()) {
+                auto = mode;
+            }
+        }
+        List<OpCase> inferenceOps = model == null ? NetworkOps.of(spec) : NetworkOps.of(E2eNetOnnx.read(model)).ops();
+        List<Backend> backends = InferenceEngineCheck.backendsHere();
+        List<EngineCheckReport> inference = new ArrayList<>();
+        for (Backend b : backends) {
+            inference.add(InferenceEngineCheck.run(inferenceOps, b, BackendOptions.cpu(threads.count())));
+        }
+        String source = model != null ? model.toString() : specFile != null ? specFile.toString() : "preset " + preset;
         PrintWriter o = cmd.commandLine().getOut();
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();
@@ -79,6 +124,15 @@ final class DevicesCommand implements Callable<Integer> {
             stack.put("summary", m.gpuStack().summary());
             out.put("gpuStack", stack);
             out.put("ortProviders", providers);
+            Map<String, Object> check = new LinkedHashMap<>();
+            check.put("network", specFile != null ? specFile.toString() : "preset " + preset);
+            check.put("autoChoice", auto == null ? null : auto.label());
+            check.put("modes", training.stream().map(EngineCheckTable::json).toList());
+            out.put("trainingEngineCheck", check);
+            Map<String, Object> inf = new LinkedHashMap<>();
+            inf.put("network", source);
+            inf.put("backends", inference.stream().map(EngineCheckTable::json).toList());
+            out.put("inferenceEngineCheck", inf);
             o.println(Json.write(out));
         } else {
             o.printf(Locale.ROOT, "cpu      %s: %d logical / %d physical cores; flags %s%n", m.cpu().model(), m.cpu().logicalCores(),
@@ -100,6 +154,10 @@ final class DevicesCommand implements Callable<Integer> {
             for (OrtProviders.Status p : providers) {
                 o.printf("ort      %-26s %s%n", p.name(), p.initialises() ? "initialises" : (p.offered() ? "offered, " : "") + p.reason());
             }
+            EngineCheckTable.print(o, "training engine check (" + (specFile != null ? specFile : "preset " + preset) + "; train --conv auto "
+                    + (auto == null ? "refuses: no mode computes right here" : "uses " + auto.label()) + "):",
+                    modes.stream().map(ConvMode::label).toList(), training);
+            EngineCheckTable.print(o, "inference engine check (" + source + "):", backends.stream().map(Backend::label).toList(), inference);
         }
         if (save != null) {
             CostModel cost = measure ? CostModelMeasurement.measure(threads.count(), 7) : null;

@@ -74,7 +74,8 @@ public final class E2eNetCommand implements Runnable {
         if (t instanceof BadInputException || t instanceof IllegalArgumentException) {
             code = BAD_INPUT;
             message = t.getMessage();
-        } else if (t instanceof org.e2enet.trainer.loop.TrainingDivergedException) {
+        } else if (t instanceof org.e2enet.trainer.loop.TrainingDivergedException
+                || t instanceof org.e2enet.core.check.EngineCheckFailedException) {
             code = CHECK_FAILED;
             message = t.getMessage();
         } else if (t instanceof java.io.UncheckedIOException || t instanceof java.io.IOException) {

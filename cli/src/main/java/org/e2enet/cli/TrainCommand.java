@@ -95,8 +95,10 @@ final class TrainCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ThreadsOption threads;
 
-    @Option(names = "--conv", defaultValue = "conv3d", description = "How (1,3,3) convs run: conv3d or conv2d (same result; conv3d "
-            + "measured faster on CPU). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--conv", defaultValue = "auto", description = "How (1,3,3) convs run: auto (the first of conv3d, "
+            + "conv3d-padded that the engine check finds right on this CPU), or one of conv3d, conv3d-padded (channels zero-padded to "
+            + "a multiple of 16, exact), conv2d, checked and refused in one line when wrong here. Default: ${DEFAULT-VALUE}.",
+            converter = ConvModeConverter.class)
     ConvMode conv;
 
     @Option(names = "--no-augment", description = "Train without data augmentation.")

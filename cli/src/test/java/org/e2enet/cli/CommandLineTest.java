@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
@@ -12,6 +13,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.e2enet.core.check.EngineCheckReport;
+import org.e2enet.core.check.NetworkOps;
+import org.e2enet.core.spec.ModelSpec;
+import org.e2enet.core.spec.Presets;
+import org.e2enet.trainer.check.TrainingEngineCheck;
+import org.e2enet.trainer.nn.ConvMode;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -60,7 +68,18 @@ class CommandLineTest {
         JsonNode cpuProvider = n.get("ortProviders").get(0);
         assertEquals("CPUExecutionProvider", cpuProvider.get("name").asText());
         assertTrue(cpuProvider.get("initialises").asBoolean());
+        JsonNode training = n.get("trainingEngineCheck");
+        assertEquals(3, training.get("modes").size(), r.out());
+        for (JsonNode mode : training.get("modes")) {
+            assertTrue(mode.get("operations").size() > 20, "every operation of the tiny preset: " + mode);
+        }
+        assertFalse(training.get("autoChoice").isNull(), "some mode computes right here: " + training);
+        JsonNode cpuCheck = n.get("inferenceEngineCheck").get("backends").get(0);
+        assertTrue(cpuCheck.get("engine").asText().endsWith("(ort-cpu)") && cpuCheck.get("passed").asBoolean(), cpuCheck.toString());
         Result table = run("devices");
+        assertTrue(table.out().contains("training engine check (preset tiny; train --conv auto uses ")
+                && table.out().contains("inference engine check (preset tiny):") && table.out().contains("conv 8->8 k1x3x3 s1x1x1"),
+                table.out());
         assertTrue(table.out().startsWith("cpu ") && table.out().contains(summary) && table.out().contains("CPUExecutionProvider"),
                 table.out());
     }
@@ -156,12 +175,16 @@ class CommandLineTest {
                 "--iters-per-epoch", "2", "--update-frequency", "1");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("DSFF update at iteration 1") && r.out().contains("ms/iteration"), r.out());
+        assertTrue(r.out().contains("engine check: PyTorch ") && r.out().contains("passed") && r.out().contains("; convolutions run as conv3d"),
+                "the engine check ran before training and said what it chose: " + r.out());
         assertTrue(Files.isRegularFile(out.resolve("manifest.json")) && Files.isRegularFile(out.resolve("golden.safetensors")));
         assertTrue(Files.isRegularFile(dir.resolve("ds_preprocessed/plans.json")), "raw dataset preprocessed once beside it");
         Result diverged = run("train", "--dataset", ds.toString(), "--spec", spec.toString(), "--out", dir.resolve("diverged").toString(),
                 "--epochs", "1", "--iters-per-epoch", "4", "--lr", "1e30");
         assertEquals(E2eNetCommand.CHECK_FAILED, diverged.code(), diverged.out() + diverged.err());
         assertTrue(diverged.err().contains("training diverged") && !diverged.err().contains("internal error"), diverged.err());
+        assertTrue(diverged.err().contains("the engine check passes again") && diverged.err().contains("so the optimisation diverged"),
+                "a learning rate of 1e30 diverges with a right engine: " + diverged.err());
         Path relative = dir.resolve("relative");
         Result rel = run("train", "--dataset", ds.toString(), "--spec", spec.toString(), "--out", relative.toString(), "--epochs", "1",
                 "--iters-per-epoch", "4", "--updates", "1", "--max-prune-share", "0.5", "--probe-updates");
@@ -376,6 +399,30 @@ class CommandLineTest {
         assertEquals(E2eNetCommand.BAD_INPUT, path.code());
         assertEquals(1, path.err().strip().lines().count(), path.err());
         assertTrue(path.err().contains("not a path"), path.err());
+    }
+
+    @Test
+    void trainRefusesInOneLineBeforeTrainingWhenTheChosenModeComputesTheSpecWrongHere() throws Exception {
+        // 12..64 channels: 12 and 24 are off both oneDNN blocks (8 for AVX2, 16 for AVX-512)
+        ModelSpec twelve = ModelSpec.fromJson(Presets.get("tiny").toJson()
+                .replace("\"baseChannels\" : 8", "\"baseChannels\" : 12"), "test");
+        assertEquals(12, twelve.channels(0));
+        EngineCheckReport raw = TrainingEngineCheck.run(NetworkOps.of(twelve), ConvMode.CONV3D, Device.cpu());
+        Assumptions.assumeFalse(raw.passed(), "libtorch's conv3d computes 12..64 channels right on this CPU ("
+                + TrainingEngineCheck.cpu() + "): nothing to refuse here");
+        Path ds = dir.resolve("ds");
+        assertEquals(0, run("synth", "--out", ds.toString(), "--cases", "2", "--seed", "4", "--shape", "16", "32", "32").code());
+        Path spec = dir.resolve("twelve.json");
+        Files.writeString(spec, twelve.toJson());
+        Path out = dir.resolve("model");
+        Result r = run("train", "--dataset", ds.toString(), "--spec", spec.toString(), "--out", out.toString(), "--epochs", "1",
+                "--iters-per-epoch", "2", "--conv", "conv3d");
+        assertEquals(E2eNetCommand.CHECK_FAILED, r.code(), r.out() + r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().startsWith("e2enet: the training engine computes wrong numbers on this CPU (") && r.err().contains("conv ")
+                && r.err().contains("max relative error") && r.err().contains("--conv auto"), r.err());
+        assertFalse(Files.exists(out), "refused before training: no bundle");
+        assertFalse(r.out().contains("epoch"), r.out());
     }
 
     @Test

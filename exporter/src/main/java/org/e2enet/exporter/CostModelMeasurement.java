@@ -8,6 +8,7 @@ import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
+import org.e2enet.core.onnx.OnnxBuilder;
 
 /**
  * Measures the cost model's constants on this machine with ONNX Runtime CPU: a 96-&gt;48 (1,3,3) conv on

@@ -12,6 +12,7 @@ import java.util.TreeSet;
 import org.e2enet.core.bundle.ModelBundle;
 import org.e2enet.core.onnx.LayerExport;
 import org.e2enet.core.onnx.Lowering;
+import org.e2enet.core.onnx.OnnxBuilder;
 import org.e2enet.core.onnx.OnnxContract;
 import org.e2enet.core.onnx.WeightDigests;
 import org.e2enet.core.safetensors.Tensor;

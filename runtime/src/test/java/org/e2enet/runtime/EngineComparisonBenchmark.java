@@ -47,7 +47,7 @@ class EngineComparisonBenchmark {
             double[] djl = new double[5];
             ModelBundle bundle = ModelBundle.read(bundleDir);
             try (NDManager m = NDManager.newBaseManager(); ModelParameters params = ModelParameters.fromTensors(spec, bundle.weights(), m)) {
-                E2ENetModel model = new E2ENetModel(spec, params, ConvMode.CONV3D);
+                E2ENetModel model = new E2ENetModel(spec, params, ConvMode.CONV3D_PADDED);
                 for (int i = -2; i < djl.length; i++) {
                     try (NDManager im = m.newSubManager()) {
                         long t0 = System.nanoTime();

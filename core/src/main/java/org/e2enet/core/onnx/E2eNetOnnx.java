@@ -53,11 +53,24 @@ public record E2eNetOnnx(Path file, OnnxMl.ModelProto model, Map<String, String>
 
     /** The graph's statistics at the spec's patch size, batch 1. */
     public OnnxGraphStats statsAtPatch() {
-        int[] p = spec.patchSize();
         try {
-            return OnnxGraphStats.of(model, new long[] {1, spec.inputChannels(), p[0], p[1], p[2]});
+            return OnnxGraphStats.of(model, patchInputShape());
         } catch (IllegalArgumentException e) {
             throw BadInputException.of(file, "is not a graph e2enet exported: " + e.getMessage());
         }
+    }
+
+    /** The shape of every value in the graph at the spec's patch size, batch 1 (value name to shape). */
+    public Map<String, long[]> valueShapesAtPatch() {
+        try {
+            return OnnxGraphStats.valueShapes(model, patchInputShape());
+        } catch (IllegalArgumentException e) {
+            throw BadInputException.of(file, "is not a graph e2enet exported: " + e.getMessage());
+        }
+    }
+
+    private long[] patchInputShape() {
+        int[] p = spec.patchSize();
+        return new long[] {1, spec.inputChannels(), p[0], p[1], p[2]};
     }
 }

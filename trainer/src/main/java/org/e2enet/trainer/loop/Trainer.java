@@ -16,6 +16,8 @@ import org.e2enet.core.bundle.BundleManifest;
 import org.e2enet.core.bundle.GoldenFixtures;
 import org.e2enet.core.bundle.ModelBundle;
 import org.e2enet.core.bundle.TrainingState;
+import org.e2enet.core.check.EngineCheckReport;
+import org.e2enet.core.check.NetworkOps;
 import org.e2enet.core.io.AtomicFiles;
 import org.e2enet.core.io.BadInputException;
 import org.e2enet.core.metrics.ConfusionCounts;
@@ -27,6 +29,7 @@ import org.e2enet.core.spec.ModelSpec;
 import org.e2enet.core.volume.Shape3;
 import org.e2enet.core.window.WindowedPrediction;
 import org.e2enet.trainer.RandomDraws;
+import org.e2enet.trainer.check.TrainingEngineCheck;
 import org.e2enet.trainer.data.Augmenter;
 import org.e2enet.trainer.data.Batch;
 import org.e2enet.trainer.data.BatchSource;
@@ -35,6 +38,7 @@ import org.e2enet.trainer.data.PreprocessedData;
 import org.e2enet.trainer.data.TrainingCase;
 import org.e2enet.trainer.dsff.Dsff;
 import org.e2enet.trainer.dsff.TopologyUpdate;
+import org.e2enet.trainer.nn.ConvMode;
 import org.e2enet.trainer.nn.E2ENetModel;
 import org.e2enet.trainer.nn.ModelParameters;
 import org.e2enet.trainer.nn.WindowNetwork;
@@ -75,14 +79,33 @@ public final class Trainer {
         }
         List<TrainingCase>[] split = split(data.cases(), config.fold(), listener);
         Shape3 patch = Shape3.of(spec.patchSize());
-        try (NDManager base = NDManager.newBaseManager(device())) {
+        ai.djl.Device device = device();
+        TrainingEngineCheck.Choice engine = TrainingEngineCheck.choose(spec, config.convMode(), device);
+        listener.message("engine check: " + engine.chosen().summary() + (config.convMode() == ConvMode.AUTO
+                ? "; convolutions run as " + engine.mode().label() : ""));
+        try (NDManager base = NDManager.newBaseManager(device)) {
             State state = config.resume() ? resume(spec, base) : fresh(spec, base);
             try {
-                return loop(spec, data, split[0], split[1], patch, base, state);
+                return loop(spec, data, split[0], split[1], patch, base, state, engine.mode());
+            } catch (TrainingDivergedException e) {
+                throw new TrainingDivergedException(e.loss(), divergenceCause(spec, engine.mode(), device));
             } finally {
                 state.close();
             }
         }
+    }
+
+    /**
+     * Why training diverged, from the engine check run again: the engine computing wrong numbers here (it
+     * passed before training: its defects can come and go), or the optimisation.
+     */
+    static String divergenceCause(ModelSpec spec, ConvMode mode, ai.djl.Device device) {
+        EngineCheckReport again = TrainingEngineCheck.run(NetworkOps.of(spec), mode, device);
+        if (!again.passed()) {
+            return "the engine, not the optimisation: " + again.summary() + " on this CPU (" + TrainingEngineCheck.cpu() + ")";
+        }
+        return "the engine check passes again (max relative error " + String.format(Locale.ROOT, "%.1e", again.maxRelError())
+                + "), so the optimisation diverged: try a lower learning rate (--lr) and check the data for extreme intensities";
     }
 
     private ai.djl.Device device() {
@@ -179,8 +202,8 @@ public final class Trainer {
     }
 
     private EpochRecord loop(ModelSpec spec, PreprocessedData data, List<TrainingCase> train, List<TrainingCase> val, Shape3 patch,
-                             NDManager base, State st) throws IOException, InterruptedException {
-        E2ENetModel model = new E2ENetModel(spec, st.params(), config.convMode());
+                             NDManager base, State st, ConvMode convMode) throws IOException, InterruptedException {
+        E2ENetModel model = new E2ENetModel(spec, st.params(), convMode);
         DeepSupervisionLoss lossFn = new DeepSupervisionLoss(spec);
         TrainingStep step = new TrainingStep(model, lossFn, st.optimizer(), st.dsff(), base, times);
         long total = config.totalIterations();

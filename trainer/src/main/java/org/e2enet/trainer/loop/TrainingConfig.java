@@ -21,7 +21,7 @@ import org.e2enet.trainer.nn.ConvMode;
  * @param fold validation fold 0..4 of a 5-fold split
  * @param seed seed of everything random
  * @param resume continue the bundle in {@code out}
- * @param convMode how (1,3,3) convolutions run
+ * @param convMode how (1,3,3) convolutions run ({@link ConvMode#AUTO}, the default: the first mode the engine check finds right)
  * @param validationIters validation batches per epoch
  * @param goldenPatches parity fixtures written at the end
  * @param augment whether to augment
@@ -83,7 +83,7 @@ public record TrainingConfig(Path dataset, Path out, ModelSpec spec, int epochs,
         private int fold;
         private long seed;
         private boolean resume;
-        private ConvMode convMode = ConvMode.CONV3D;
+        private ConvMode convMode = ConvMode.AUTO;
         private int validationIters = 10;
         private int goldenPatches = 2;
         private boolean augment = true;

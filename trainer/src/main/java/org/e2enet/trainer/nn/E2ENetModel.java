@@ -20,9 +20,12 @@ public final class E2ENetModel {
     /**
      * @param spec the network
      * @param params its parameters
-     * @param convMode how (1,3,3) convs run
+     * @param convMode how (1,3,3) convs run: a concrete mode, not {@link ConvMode#AUTO}
      */
     public E2ENetModel(ModelSpec spec, ModelParameters params, ConvMode convMode) {
+        if (convMode == ConvMode.AUTO) {
+            throw new IllegalArgumentException("ConvMode.AUTO is resolved by the engine check before a model runs");
+        }
         this.spec = spec;
         this.topology = spec.topology();
         this.params = params;
@@ -55,8 +58,7 @@ public final class E2ENetModel {
             NDArray shifted = Ops.depthShift(x, spec.shiftGroups());
             NDArray w = params.get(layer.weightName());
             NDArray b = params.get(layer.biasName());
-            NDArray y = convMode == ConvMode.CONV2D ? Ops.conv133As2d(shifted, w, b, layer.stride())
-                    : Ops.conv133As3d(shifted, w, b, layer.stride());
+            NDArray y = Ops.conv133(shifted, w, b, layer.stride(), convMode);
             return Ops.leakyRelu(Ops.instanceNorm(y, params.get(layer.normWeightName()), params.get(layer.normBiasName())));
         }
 

@@ -3,6 +3,7 @@ package org.e2enet.trainer.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
@@ -56,6 +57,55 @@ public final class Ops {
             }
         }
         return chunks.size() == 1 ? chunks.get(0) : NDArrays.concat(chunks, 1);
+    }
+
+    /**
+     * Channel counts the padded convolution rounds up to: oneDNN's AVX-512 kernels work on blocks of 16
+     * channels, and on some CPUs (docs/engine-check.md) compute wrong values when a count is not a multiple.
+     */
+    public static final int CHANNEL_BLOCK = 16;
+
+    /** A (1,3,3) convolution with padding (0,1,1) and the given stride, run as {@code mode} says. */
+    public static NDArray conv133(NDArray x, NDArray weight, NDArray bias, int[] stride, ConvMode mode) {
+        return switch (mode) {
+            case CONV3D -> conv133As3d(x, weight, bias, stride);
+            case CONV3D_PADDED -> conv133Padded(x, weight, bias, stride);
+            case CONV2D -> conv133As2d(x, weight, bias, stride);
+            case AUTO -> throw new IllegalArgumentException("ConvMode.AUTO is resolved by the engine check before a model runs");
+        };
+    }
+
+    /**
+     * The conv3d form with input and output channels zero-padded to a multiple of {@link #CHANNEL_BLOCK}: the
+     * padded input channels meet zero weights and the padded outputs are dropped, so the result and every
+     * gradient are the unpadded convolution's exactly; counts already on the block run unchanged.
+     */
+    public static NDArray conv133Padded(NDArray x, NDArray weight, NDArray bias, int[] stride) {
+        long[] ws = weight.getShape().getShape();
+        long out = ws[0];
+        long in = ws[1];
+        long padIn = roundUp(in);
+        long padOut = roundUp(out);
+        if (padIn == in && padOut == out) {
+            return conv133As3d(x, weight, bias, stride);
+        }
+        long[] xs = x.getShape().getShape();
+        NDManager m = x.getManager();
+        NDArray xp = padIn > in ? x.concat(m.zeros(new Shape(xs[0], padIn - in, xs[2], xs[3], xs[4]), x.getDataType()), 1) : x;
+        NDArray wp = weight;
+        if (padOut > out) {
+            wp = local(wp.concat(m.zeros(new Shape(padOut - out, in, ws[2], ws[3], ws[4]), x.getDataType()), 0), x);
+        }
+        if (padIn > in) {
+            wp = local(wp.concat(m.zeros(new Shape(padOut, padIn - in, ws[2], ws[3], ws[4]), x.getDataType()), 1), x);
+        }
+        NDArray bp = padOut > out ? local(bias.concat(m.zeros(new Shape(padOut - out), x.getDataType()), 0), x) : bias;
+        NDArray y = conv133As3d(xp, wp, bp, stride);
+        return padOut > out ? y.get(new NDIndex(":, 0:{}", out)) : y;
+    }
+
+    private static long roundUp(long channels) {
+        return (channels + CHANNEL_BLOCK - 1) / CHANNEL_BLOCK * CHANNEL_BLOCK;
     }
 
     /** A (1,3,3) convolution with padding (0,1,1) and the given stride, as conv3d. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,7 @@ import org.e2enet.trainer.data.BatchSource;
 import org.e2enet.trainer.data.PatchSampler;
 import org.e2enet.trainer.data.PreprocessedData;
 import org.e2enet.trainer.dsff.Dsff;
+import org.e2enet.trainer.check.TrainingEngineCheck;
 import org.e2enet.trainer.nn.ConvMode;
 import org.e2enet.trainer.nn.E2ENetModel;
 import org.e2enet.trainer.nn.ModelParameters;
@@ -33,7 +35,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class TrainerTest {
+public class TrainerTest {
     @TempDir
     static Path shared;
     static Path dataset;
@@ -41,7 +43,7 @@ class TrainerTest {
     @TempDir
     Path dir;
 
-    static final ModelSpec SPEC = new ModelSpec(1, 4, 4, 16, new int[][] {{2, 2, 2}, {2, 2, 2}, {2, 2, 2}}, 3,
+    public static final ModelSpec SPEC = new ModelSpec(1, 4, 4, 16, new int[][] {{2, 2, 2}, {2, 2, 2}, {2, 2, 2}}, 3,
             new int[] {16, 32, 32}, 0.5, Granularity.KERNEL, new DsffSettings(3, 0.5, 0.001, "zero", false));
 
     @BeforeAll
@@ -56,14 +58,14 @@ class TrainerTest {
 
     private TrainingConfig config(Path out, int epochs, int iters, boolean resume, ModelSpec spec) {
         return TrainingConfig.builder().setDataset(dataset).setOut(out).setSpec(spec).optEpochs(epochs).optItersPerEpoch(iters).optSeed(7)
-                .optResume(resume).optConvMode(ConvMode.CONV2D).optValidationIters(2).optGoldenPatches(1).build();
+                .optResume(resume).optValidationIters(2).optGoldenPatches(1).build();
     }
 
     @Test
     void lossGoesDownAndTheBundleIsComplete() throws Exception {
         Path out = dir.resolve("model");
         Trainer t = new Trainer(TrainingConfig.builder().setDataset(dataset).setOut(out).setSpec(SPEC).optEpochs(4).optItersPerEpoch(6)
-                .optSeed(3).optConvMode(ConvMode.CONV2D).optValidationIters(2).optAugment(false).build(), new TrainingListener() { });
+                .optSeed(3).optValidationIters(2).optAugment(false).build(), new TrainingListener() { });
         t.run(ProgressListener.NONE);
         ModelBundle b = ModelBundle.read(out);
         ProgressLog log = ProgressLog.read(out.resolve(ProgressLog.CSV), 3);
@@ -135,7 +137,7 @@ class TrainerTest {
         java.util.List<Long> at = new java.util.ArrayList<>();
         TrainingConfig c = config(probed, 1, 4, false);
         c = TrainingConfig.builder().setDataset(c.dataset()).setOut(c.out()).setSpec(c.spec()).optEpochs(1).optItersPerEpoch(4).optSeed(7)
-                .optConvMode(ConvMode.CONV2D).optValidationIters(2).optGoldenPatches(1).optProbeUpdates(true).build();
+                .optValidationIters(2).optGoldenPatches(1).optProbeUpdates(true).build();
         new Trainer(c, new TrainingListener() {
             @Override
             public void updateProbed(long iteration, double[] before, double[] after) {
@@ -188,7 +190,7 @@ class TrainerTest {
                 ProgressListener.NONE);
         try (NDManager base = NDManager.newBaseManager(); ModelParameters p = ModelParameters.initialise(SPEC, base, 1);
              NesterovSgd opt = new NesterovSgd(0.99, 3e-5, 12, base); Dsff dsff = Dsff.initialise(SPEC, base, new SplittableRandom(2))) {
-            TrainingStep step = new TrainingStep(new E2ENetModel(SPEC, p, ConvMode.CONV2D), new DeepSupervisionLoss(SPEC), opt, dsff,
+            TrainingStep step = new TrainingStep(new E2ENetModel(SPEC, p, TrainingEngineCheck.choose(SPEC, ConvMode.AUTO, Device.cpu()).mode()), new DeepSupervisionLoss(SPEC), opt, dsff,
                     base, new StepTimes());
             BatchSource.Assembler batches = new BatchSource.Assembler(new PatchSampler(data.cases(), new Shape3(16, 32, 32)),
                     new Augmenter(true), 2);
@@ -217,7 +219,7 @@ class TrainerTest {
         Files.delete(broken.resolve("labelsTr/phantom_001.nii.gz"));
         BadInputException e = assertThrows(BadInputException.class, () -> new Trainer(
                 TrainingConfig.builder().setDataset(broken).setOut(dir.resolve("m")).setSpec(SPEC).optEpochs(1).optItersPerEpoch(1)
-                        .optBatchSize(1).optConvMode(ConvMode.CONV2D).optValidationIters(1).optGoldenPatches(1).optAugment(false).build(),
+                        .optBatchSize(1).optValidationIters(1).optGoldenPatches(1).optAugment(false).build(),
                 new TrainingListener() { }).run(ProgressListener.NONE));
         assertTrue(e.getMessage().contains("phantom_001"), e.getMessage());
         assertFalse(Files.exists(dir.resolve("m")));

@@ -13,8 +13,8 @@ import org.e2enet.core.spec.ModelSpec;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class E2ENetModelTest {
-    static ModelSpec spec(int pools, boolean anisotropicFirst, int shiftGroups) {
+public class E2ENetModelTest {
+    public static ModelSpec spec(int pools, boolean anisotropicFirst, int shiftGroups) {
         int[][] k = new int[pools][];
         for (int l = 0; l < pools; l++) {
             k[l] = l == 0 && anisotropicFirst ? new int[] {1, 2, 2} : new int[] {2, 2, 2};

@@ -1,4 +1,4 @@
-package org.e2enet.exporter;
+package org.e2enet.core.onnx;
 
 import ai.onnx.proto.OnnxMl;
 import com.google.protobuf.ByteString;
