@@ -50,20 +50,31 @@ class ReferenceOpsTest {
             for (double v : grad) {
                 scale = Math.max(scale, Math.abs(v));
             }
-            for (int probe = 0; probe < 6; probe++) {
+            int probes = 0;
+            for (int attempt = 0; probes < 6 && attempt < 60; attempt++) {
                 int i = rng.nextInt(values.length);
-                float keep = values[i];
-                float up = keep + 1e-2f;
-                float down = keep - 1e-2f;
-                values[i] = up;
-                double lUp = loss(op, in);
-                values[i] = down;
-                double lDown = loss(op, in);
-                values[i] = keep;
-                double fd = (lUp - lDown) / ((double) up - (double) down);
+                double fd = finiteDifference(op, in, values, i, 1e-2f);
+                if (Math.abs(fd - finiteDifference(op, in, values, i, 2.5e-3f)) > 1e-4 * Math.max(scale, 1e-9)) {
+                    continue; // the step straddles a kink (LeakyReLU at 0, a max-pool tie): not a place to differentiate
+                }
                 assertEquals(fd, grad[i], 2e-3 * Math.max(scale, 1e-9), op + " " + q.label() + " at " + i);
+                probes++;
             }
+            assertEquals(6, probes, op + " " + q.label() + ": too few smooth places to probe");
         }
+    }
+
+    /** (L(v + h) - L(v - h)) / (2h) at value i, with the step as float32 rounds it. */
+    private static double finiteDifference(OpCase op, OpInputs in, float[] values, int i, float h) {
+        float keep = values[i];
+        float up = keep + h;
+        float down = keep - h;
+        values[i] = up;
+        double lUp = loss(op, in);
+        values[i] = down;
+        double lDown = loss(op, in);
+        values[i] = keep;
+        return (lUp - lDown) / ((double) up - (double) down);
     }
 
     @Test
