@@ -24,7 +24,7 @@ public final class EngineCheck {
     /**
      * Runs every case {@value #REPEATS} times on {@code engine}.
      *
-     * @param engineName what the report calls the engine ("PyTorch 2.3.1 (CPU), conv3d")
+     * @param engineName what the report calls the engine ("PyTorch 2.7.1 (cpu), conv3d")
      * @param gradients also check the gradients (a training engine)
      */
     public static EngineCheckReport run(String engineName, List<OpCase> cases, OpEngine engine, boolean gradients) {

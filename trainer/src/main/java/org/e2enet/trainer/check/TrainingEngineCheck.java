@@ -37,7 +37,7 @@ public final class TrainingEngineCheck {
         }
     }
 
-    /** The engine's name in reports: {@code PyTorch 2.3.1 (cpu, oneDNN ISA cap AVX2), conv3d-padded}. */
+    /** The engine's name in reports: {@code PyTorch 2.7.1 (cpu, oneDNN ISA cap AVX2), conv3d-padded}. */
     public static String engineName(ConvMode mode, Device device) {
         String cap = System.getenv("DNNL_MAX_CPU_ISA");
         return "PyTorch " + Engine.getInstance().getVersion() + " (" + device.getDeviceType()

@@ -115,7 +115,7 @@ public final class Trainer {
         int gpus = ai.djl.engine.Engine.getInstance().getGpuCount();
         if (gpus == 0) {
             throw new BadInputException("--device gpu: the PyTorch engine sees no GPU (a CPU build, or no CUDA driver); "
-                    + "build with 'mvn install -Pcuda' on a machine with CUDA 12.1 and an NVIDIA driver");
+                    + "build with 'mvn install -Pcuda' (libtorch 2.5.1 for CUDA 12.4) on a machine with an NVIDIA driver for CUDA 12.4 or newer");
         }
         return ai.djl.Device.gpu();
     }
