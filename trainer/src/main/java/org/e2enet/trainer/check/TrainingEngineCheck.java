@@ -71,9 +71,11 @@ public final class TrainingEngineCheck {
             }
         }
         EngineCheckReport first = reports.get(0);
-        String advice = requested == ConvMode.AUTO
-                ? "no convolution mode computes right here (tried " + String.join(", ", modes.stream().map(ConvMode::label).toList()) + ")"
-                : "--conv auto chooses a mode that computes right";
+        String cap = System.getenv("DNNL_MAX_CPU_ISA");
+        String advice = requested != ConvMode.AUTO ? "--conv auto chooses a mode that computes right"
+                : "no convolution mode computes right here (tried " + String.join(", ", modes.stream().map(ConvMode::label).toList()) + ")"
+                + ("AVX2".equalsIgnoreCase(cap) ? "" : "; DNNL_MAX_CPU_ISA=AVX2, set before the JVM starts (bin/e2enet does), makes "
+                + "oneDNN's convolutions right on CPUs like this one");
         throw new EngineCheckFailedException(String.format(Locale.ROOT, "the training engine computes wrong numbers on this CPU (%s): "
                 + "%s; refusing to train; %s", cpu(), first.summary(), advice), first);
     }

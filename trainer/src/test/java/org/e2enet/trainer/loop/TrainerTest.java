@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 import org.e2enet.core.bundle.ModelBundle;
+import org.e2enet.core.check.NetworkOps;
 import org.e2enet.core.io.BadInputException;
 import org.e2enet.core.progress.ProgressListener;
 import org.e2enet.core.safetensors.Tensor;
@@ -31,6 +32,7 @@ import org.e2enet.trainer.nn.ConvMode;
 import org.e2enet.trainer.nn.E2ENetModel;
 import org.e2enet.trainer.nn.ModelParameters;
 import org.e2enet.trainer.optim.NesterovSgd;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,6 +87,17 @@ public class TrainerTest {
         }
         assertEquals(b.manifest().accounting().params(), org.e2enet.core.spec.Accounting.of(SPEC, b::activeKernels).params());
         assertTrue(t.times().msPerIteration() > 0);
+    }
+
+    @Test
+    void aDivergenceIsBlamedOnTheEngineWhenTheEngineCheckFailsAgainAndOnTheOptimisationWhenItPasses() {
+        String right = Trainer.divergenceCause(SPEC, ConvMode.CONV3D_PADDED, Device.cpu());
+        assertTrue(right.startsWith("the engine check passes again") && right.contains("so the optimisation diverged"), right);
+        Assumptions.assumeFalse(TrainingEngineCheck.run(NetworkOps.of(SPEC), ConvMode.CONV3D, Device.cpu()).passed(),
+                "libtorch's conv3d computes the test network right on this CPU: no engine to blame here");
+        String wrong = Trainer.divergenceCause(SPEC, ConvMode.CONV3D, Device.cpu());
+        assertTrue(wrong.startsWith("the engine, not the optimisation: ") && wrong.contains("computes wrong numbers")
+                && wrong.contains(TrainingEngineCheck.cpu()), wrong);
     }
 
     @Test
