@@ -45,7 +45,8 @@ import picocli.CommandLine.Option;
         footer = {"", "Examples:", "  e2enet devices", "  e2enet devices --json", "  e2enet devices --preset amos --model out/pruned.onnx",
             "  e2enet devices --save hospital-ct-01.json --measure --threads 8   # then: e2enet export ... --device-profile hospital-ct-01.json"})
 final class DevicesCommand implements Callable<Integer> {
-    @Option(names = "--json", description = "Print JSON with keys cpu, memory, gpus, gpuAbsentReason, libraries, gpuStack and ortProviders.")
+    @Option(names = "--json", description = "Print JSON with keys cpu, memory, gpus, gpuAbsentReason, libraries, gpuStack, ortProviders, "
+            + "trainingEngineCheck and inferenceEngineCheck.")
     boolean json;
 
     @Option(names = "--save", description = "Also write this machine's device profile (format e2enet-device/1) to FILE, for "
@@ -86,22 +87,36 @@ final class DevicesCommand implements Callable<Integer> {
         ModelSpec spec = specFile != null ? ModelSpec.read(specFile) : Presets.get(preset);
         List<ConvMode> modes = List.of(ConvMode.CONV3D, ConvMode.CONV3D_PADDED, ConvMode.CONV2D);
         List<EngineCheckReport> training = new ArrayList<>();
-        for (ConvMode mode : modes) {
-            training.add(TrainingEngineCheck.run(NetworkOps.of(spec), mode, ai.djl.Device.cpu()));
+        String trainingError = null;
+        try {
+            for (ConvMode mode : modes) {
+                training.add(TrainingEngineCheck.run(NetworkOps.of(spec), mode, ai.djl.Device.cpu()));
+            }
+        } catch (RuntimeException | LinkageError e) {
+            training.clear();
+            trainingError = "the training engine cannot run here: " + firstLine(e);
         }
         ConvMode auto = null;
-        for (ConvMode mode : ConvMode.candidates()) {
-            if (auto == null && training.get(modes.indexOf(mode)).passed()) {
-                auto = mode;
+        for (int i = 0; i < training.size(); i++) {
+            if (auto == null && ConvMode.candidates().contains(modes.get(i)) && training.get(i).passed()) {
+                auto = modes.get(i);
             }
         }
-        List<OpCase> inferenceOps = model == null ? NetworkOps.of(spec) : NetworkOps.of(E2eNetOnnx.read(model)).ops();
-        List<Backend> backends = InferenceEngineCheck.backendsHere();
+        NetworkOps.GraphOps graph = model == null ? null : NetworkOps.of(E2eNetOnnx.read(model));
+        List<OpCase> inferenceOps = graph == null ? NetworkOps.of(spec) : graph.ops();
+        List<String> inferenceColumns = new ArrayList<>();
         List<EngineCheckReport> inference = new ArrayList<>();
-        for (Backend b : backends) {
-            inference.add(InferenceEngineCheck.run(inferenceOps, b, BackendOptions.cpu(threads.count())));
+        List<String> inferenceErrors = new ArrayList<>();
+        for (Backend b : InferenceEngineCheck.backendsHere()) {
+            try {
+                inference.add(InferenceEngineCheck.run(inferenceOps, b, BackendOptions.cpu(threads.count())));
+                inferenceColumns.add(b.label());
+            } catch (RuntimeException e) {
+                inferenceErrors.add(b.label() + ": the check could not run (" + firstLine(e) + ")");
+            }
         }
-        String source = model != null ? model.toString() : specFile != null ? specFile.toString() : "preset " + preset;
+        String source = (model != null ? model.toString() : specFile != null ? specFile.toString() : "preset " + preset)
+                + (graph != null && graph.skippedNodes() > 0 ? "; " + graph.skippedNodes() + " grouped or asymmetric nodes not covered" : "");
         PrintWriter o = cmd.commandLine().getOut();
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();
@@ -127,11 +142,13 @@ final class DevicesCommand implements Callable<Integer> {
             Map<String, Object> check = new LinkedHashMap<>();
             check.put("network", specFile != null ? specFile.toString() : "preset " + preset);
             check.put("autoChoice", auto == null ? null : auto.label());
+            check.put("error", trainingError);
             check.put("modes", training.stream().map(EngineCheckTable::json).toList());
             out.put("trainingEngineCheck", check);
             Map<String, Object> inf = new LinkedHashMap<>();
             inf.put("network", source);
             inf.put("backends", inference.stream().map(EngineCheckTable::json).toList());
+            inf.put("errors", inferenceErrors);
             out.put("inferenceEngineCheck", inf);
             o.println(Json.write(out));
         } else {
@@ -154,10 +171,16 @@ final class DevicesCommand implements Callable<Integer> {
             for (OrtProviders.Status p : providers) {
                 o.printf("ort      %-26s %s%n", p.name(), p.initialises() ? "initialises" : (p.offered() ? "offered, " : "") + p.reason());
             }
-            EngineCheckTable.print(o, "training engine check (" + (specFile != null ? specFile : "preset " + preset) + "; train --conv auto "
-                    + (auto == null ? "refuses: no mode computes right here" : "uses " + auto.label()) + "):",
-                    modes.stream().map(ConvMode::label).toList(), training);
-            EngineCheckTable.print(o, "inference engine check (" + source + "):", backends.stream().map(Backend::label).toList(), inference);
+            String network = specFile != null ? specFile.toString() : "preset " + preset;
+            if (trainingError != null) {
+                o.println("training engine check (" + network + "): " + trainingError);
+            } else {
+                EngineCheckTable.print(o, "training engine check (" + network + "; train --conv auto "
+                        + (auto == null ? "refuses: no mode computes right here" : "uses " + auto.label()) + "):",
+                        modes.stream().map(ConvMode::label).toList(), training);
+            }
+            EngineCheckTable.print(o, "inference engine check (" + source + "):", inferenceColumns, inference);
+            inferenceErrors.forEach(e -> o.println("  " + e));
         }
         if (save != null) {
             CostModel cost = measure ? CostModelMeasurement.measure(threads.count(), 7) : null;
@@ -170,5 +193,9 @@ final class DevicesCommand implements Callable<Integer> {
         }
         o.flush();
         return 0;
+    }
+
+    private static String firstLine(Throwable e) {
+        return String.valueOf(e.getMessage()).lines().findFirst().orElse(e.getClass().getSimpleName());
     }
 }

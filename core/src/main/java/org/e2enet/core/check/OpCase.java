@@ -82,13 +82,23 @@ public record OpCase(OpKind kind, int inChannels, int outChannels, int[] kernel,
         int[] s = {BATCH, inChannels, 0, 0, 0};
         for (int a = 0; a < 3; a++) {
             s[2 + a] = switch (kind) {
-                case CONV, HEAD -> (out[a] - 1) * stride[a] + kernel[a] - 2 * padding[a];
+                case CONV, HEAD -> convInput(out[a], a);
                 case MAX_POOL -> out[a] * stride[a];
                 default -> out[a];
             };
             s[2 + a] = Math.max(s[2 + a], 1);
         }
         return s;
+    }
+
+    /**
+     * The input extent that gives {@code out} outputs along axis {@code a}: {@code out * stride} where that works,
+     * the geometry the network runs (even inputs to its strided convs, whose last row meets the zero border on
+     * one side only), else the smallest input that does.
+     */
+    private int convInput(int out, int a) {
+        int even = out * stride[a];
+        return (even + 2 * padding[a] - kernel[a]) / stride[a] + 1 == out ? even : (out - 1) * stride[a] + kernel[a] - 2 * padding[a];
     }
 
     /** The output's shape (N, C, D, H, W). */

@@ -11,6 +11,7 @@ import org.e2enet.core.check.EngineCheckFailedException;
 import org.e2enet.core.check.EngineCheckReport;
 import org.e2enet.core.check.NetworkOps;
 import org.e2enet.core.check.OpCase;
+import org.e2enet.core.check.OpKind;
 import org.e2enet.core.spec.ModelSpec;
 import org.e2enet.devices.CpuInfo;
 import org.e2enet.trainer.nn.ConvMode;
@@ -70,14 +71,17 @@ public final class TrainingEngineCheck {
                 return new Choice(mode, reports);
             }
         }
-        EngineCheckReport first = reports.get(0);
+        EngineCheckReport last = reports.get(reports.size() - 1);
+        boolean convOnly = last.failures().stream().allMatch(f -> f.op().kind() == OpKind.CONV);
         String cap = System.getenv("DNNL_MAX_CPU_ISA");
-        String advice = requested != ConvMode.AUTO ? "--conv auto chooses a mode that computes right"
-                : "no convolution mode computes right here (tried " + String.join(", ", modes.stream().map(ConvMode::label).toList()) + ")"
-                + ("AVX2".equalsIgnoreCase(cap) ? "" : "; DNNL_MAX_CPU_ISA=AVX2, set before the JVM starts (bin/e2enet does), makes "
-                + "oneDNN's convolutions right on CPUs like this one");
+        String advice = !convOnly ? "the convolution mode does not change that operation"
+                : requested != ConvMode.AUTO ? "--conv auto chooses a mode that computes right"
+                : "no convolution mode computes right here (tried " + String.join(", ", modes.stream().map(ConvMode::label).toList()) + ")";
+        if (!"AVX2".equalsIgnoreCase(cap) && (requested == ConvMode.AUTO || !convOnly)) {
+            advice += "; DNNL_MAX_CPU_ISA=AVX2, set before the JVM starts (bin/e2enet does), makes oneDNN right on CPUs like this one";
+        }
         throw new EngineCheckFailedException(String.format(Locale.ROOT, "the training engine computes wrong numbers on this CPU (%s): "
-                + "%s; refusing to train; %s", cpu(), first.summary(), advice), first);
+                + "%s; refusing to train; %s", cpu(), last.summary(), advice), last);
     }
 
     /** This CPU in a few words: model and the instruction-set flags that change kernel choice. */

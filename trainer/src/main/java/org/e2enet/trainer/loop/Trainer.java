@@ -100,7 +100,12 @@ public final class Trainer {
      * passed before training: its defects can come and go), or the optimisation.
      */
     static String divergenceCause(ModelSpec spec, ConvMode mode, ai.djl.Device device) {
-        EngineCheckReport again = TrainingEngineCheck.run(NetworkOps.of(spec), mode, device);
+        EngineCheckReport again;
+        try {
+            again = TrainingEngineCheck.run(NetworkOps.of(spec), mode, device);
+        } catch (RuntimeException e) {
+            return "the engine check could not run again to tell the engine from the optimisation (" + e.getMessage() + ")";
+        }
         if (!again.passed()) {
             return "the engine, not the optimisation: " + again.summary() + " on this CPU (" + TrainingEngineCheck.cpu() + ")";
         }
