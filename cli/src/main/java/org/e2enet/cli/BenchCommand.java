@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.e2enet.core.metrics.FlopsCutRealised;
-import org.e2enet.core.onnx.E2eNetOnnx;
 import org.e2enet.core.volume.Shape3;
 import org.e2enet.runtime.BenchResult;
 import org.e2enet.runtime.Benchmark;
@@ -124,9 +123,9 @@ final class BenchCommand implements Callable<Integer> {
         if (results.size() < 2) {
             return;
         }
-        double firstFlops = E2eNetOnnx.read(Path.of(results.get(0).model())).statsAtPatch().trueFlops();
+        double firstFlops = results.get(0).graphTrueFlops();
         for (BenchResult r : results.subList(1, results.size())) {
-            double flops = E2eNetOnnx.read(Path.of(r.model())).statsAtPatch().trueFlops();
+            double flops = r.graphTrueFlops();
             o.printf(Locale.ROOT, "%s: speedup %.2fx over the first, its FLOPs allow %.2fx: %.0f%% of the FLOPs cut realised%n", r.model(),
                     1 / r.ratioToFirst(), firstFlops / flops, 100 * FlopsCutRealised.share(r.ratioToFirst(), flops / firstFlops));
         }

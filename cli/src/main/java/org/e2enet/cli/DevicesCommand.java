@@ -85,12 +85,13 @@ final class DevicesCommand implements Callable<Integer> {
         Machine m = Machine.discover();
         List<OrtProviders.Status> providers = OrtProviders.probe();
         ModelSpec spec = specFile != null ? ModelSpec.read(specFile) : Presets.get(preset);
+        List<OpCase> specOps = NetworkOps.of(spec);
         List<ConvMode> modes = List.of(ConvMode.CONV3D, ConvMode.CONV3D_PADDED, ConvMode.CONV2D);
         List<EngineCheckReport> training = new ArrayList<>();
         String trainingError = null;
         try {
             for (ConvMode mode : modes) {
-                training.add(TrainingEngineCheck.run(NetworkOps.of(spec), mode, ai.djl.Device.cpu()));
+                training.add(TrainingEngineCheck.run(specOps, mode, ai.djl.Device.cpu()));
             }
         } catch (RuntimeException | LinkageError e) {
             training.clear();
@@ -103,11 +104,11 @@ final class DevicesCommand implements Callable<Integer> {
             }
         }
         NetworkOps.GraphOps graph = model == null ? null : NetworkOps.of(E2eNetOnnx.read(model));
-        List<OpCase> inferenceOps = graph == null ? NetworkOps.of(spec) : graph.ops();
+        List<OpCase> inferenceOps = graph == null ? specOps : graph.ops();
         List<String> inferenceColumns = new ArrayList<>();
         List<EngineCheckReport> inference = new ArrayList<>();
         List<String> inferenceErrors = new ArrayList<>();
-        for (Backend b : InferenceEngineCheck.backendsHere()) {
+        for (Backend b : InferenceEngineCheck.backendsHere(providers)) {
             try {
                 inference.add(InferenceEngineCheck.run(inferenceOps, b, BackendOptions.cpu(threads.count())));
                 inferenceColumns.add(b.label());
@@ -115,7 +116,8 @@ final class DevicesCommand implements Callable<Integer> {
                 inferenceErrors.add(b.label() + ": the check could not run (" + firstLine(e) + ")");
             }
         }
-        String source = (model != null ? model.toString() : specFile != null ? specFile.toString() : "preset " + preset)
+        String network = specFile != null ? specFile.toString() : "preset " + preset;
+        String source = (model != null ? model.toString() : network)
                 + (graph != null && graph.skippedNodes() > 0 ? "; " + graph.skippedNodes() + " grouped or asymmetric nodes not covered" : "");
         PrintWriter o = cmd.commandLine().getOut();
         if (json) {
@@ -140,7 +142,7 @@ final class DevicesCommand implements Callable<Integer> {
             out.put("gpuStack", stack);
             out.put("ortProviders", providers);
             Map<String, Object> check = new LinkedHashMap<>();
-            check.put("network", specFile != null ? specFile.toString() : "preset " + preset);
+            check.put("network", network);
             check.put("autoChoice", auto == null ? null : auto.label());
             check.put("error", trainingError);
             check.put("modes", training.stream().map(EngineCheckTable::json).toList());
@@ -171,7 +173,6 @@ final class DevicesCommand implements Callable<Integer> {
             for (OrtProviders.Status p : providers) {
                 o.printf("ort      %-26s %s%n", p.name(), p.initialises() ? "initialises" : (p.offered() ? "offered, " : "") + p.reason());
             }
-            String network = specFile != null ? specFile.toString() : "preset " + preset;
             if (trainingError != null) {
                 o.println("training engine check (" + network + "): " + trainingError);
             } else {

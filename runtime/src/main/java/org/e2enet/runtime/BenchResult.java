@@ -10,6 +10,7 @@ package org.e2enet.runtime;
  * @param tileP10Ms 10th percentile
  * @param tileP90Ms 90th percentile
  * @param ratioToFirst median latency relative to the first model benchmarked
+ * @param graphTrueFlops the graph's true FLOPs for one patch-sized tile
  * @param volumeVoxelsPerSecond whole-volume throughput (read excluded), or null when not measured (no volume asked
  *     for, or a model without plans)
  * @param volumeSeconds whole-volume time, or null when not measured
@@ -17,5 +18,5 @@ package org.e2enet.runtime;
  * @param peakRssMiB the process's peak resident memory so far (Linux), or -1
  */
 public record BenchResult(String model, String backend, String precision, double tileMedianMs, double tileP10Ms, double tileP90Ms, double ratioToFirst,
-                          Double volumeVoxelsPerSecond, Double volumeSeconds, CasePrediction.Timing volumeStages, long peakRssMiB) {
+                          long graphTrueFlops, Double volumeVoxelsPerSecond, Double volumeSeconds, CasePrediction.Timing volumeStages, long peakRssMiB) {
 }

@@ -11,6 +11,7 @@ import java.util.Random;
 import org.e2enet.core.dataset.CaseNaming;
 import org.e2enet.core.io.AtomicFiles;
 import org.e2enet.core.nifti.NiftiWriter;
+import org.e2enet.core.onnx.E2eNetOnnx;
 import org.e2enet.core.spec.ModelSpec;
 import org.e2enet.core.volume.Geometry;
 import org.e2enet.core.volume.Shape3;
@@ -47,7 +48,9 @@ public final class Benchmark {
         List<BenchResult> out = new ArrayList<>();
         double first = Double.NaN;
         for (Path file : models) {
-            try (OnnxModel model = OnnxModel.open(file, backend, options)) {
+            E2eNetOnnx onnx = E2eNetOnnx.read(file);
+            long flops = onnx.statsAtPatch().trueFlops();
+            try (OnnxModel model = OnnxModel.open(onnx, backend, options)) {
                 double[] ms = sortedTileMs(model, batch, runs);
                 double median = ms[runs / 2];
                 first = Double.isNaN(first) ? median : first;
@@ -58,7 +61,7 @@ public final class Benchmark {
                 Double seconds = stages == null ? null : stages.totalMs() / 1e3;
                 Double vps = stages == null ? null : volume.voxels() / seconds;
                 out.add(new BenchResult(file.toString(), model.backend().label(), model.precision().label(), median, ms[runs / 10], ms[Math.min(runs - 1, runs * 9 / 10)],
-                        median / first, vps, seconds, stages, peakRssMiB()));
+                        median / first, flops, vps, seconds, stages, peakRssMiB()));
             }
         }
         return out;

@@ -31,10 +31,10 @@ public final class InferenceEngineCheck {
         return EngineCheck.run(name, covered, new OrtOpEngine(backend, options), false);
     }
 
-    /** The ONNX Runtime backends whose providers initialise on this machine ({@link OrtProviders#probe()}), CPU first. */
-    public static List<Backend> backendsHere() {
+    /** The ONNX Runtime backends whose providers initialise in {@code providers} (an {@link OrtProviders#probe()}), CPU first. */
+    public static List<Backend> backendsHere(List<OrtProviders.Status> providers) {
         List<Backend> out = new ArrayList<>();
-        for (OrtProviders.Status s : OrtProviders.probe()) {
+        for (OrtProviders.Status s : providers) {
             Backend b = s.name().equals(ai.onnxruntime.OrtProvider.CPU.getName()) ? Backend.ORT_CPU
                     : s.name().equals(ai.onnxruntime.OrtProvider.CUDA.getName()) ? Backend.ORT_CUDA
                     : s.name().equals(ai.onnxruntime.OrtProvider.TENSOR_RT.getName()) ? Backend.ORT_TRT : null;

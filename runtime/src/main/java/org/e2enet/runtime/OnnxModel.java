@@ -49,7 +49,11 @@ public final class OnnxModel implements TileNetwork, AutoCloseable {
      * #choice()} says which it took and why it skipped each faster one.
      */
     public static OnnxModel open(Path file, Backend backend, BackendOptions options) {
-        E2eNetOnnx onnx = E2eNetOnnx.read(file);
+        return open(E2eNetOnnx.read(file), backend, options);
+    }
+
+    /** {@link #open(Path, Backend, BackendOptions)} for a model already read. */
+    public static OnnxModel open(E2eNetOnnx onnx, Backend backend, BackendOptions options) {
         if (backend != Backend.AUTO) {
             return new OnnxModel(engine(onnx, backend, options), onnx, backend, backend.label(), options.threads());
         }

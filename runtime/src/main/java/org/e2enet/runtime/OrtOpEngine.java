@@ -57,11 +57,7 @@ final class OrtOpEngine implements OpEngine {
         int[] xs = op.inputShape();
         int[] ys = op.outputShape();
         b.declare(true, "x", xs[0], xs[1], xs[2], xs[3], xs[4]);
-        int[] ws = op.weightShape();
-        long[] wdims = new long[ws.length];
-        for (int i = 0; i < ws.length; i++) {
-            wdims[i] = ws[i];
-        }
+        long[] wdims = longs(op.weightShape());
         Map<String, Object> attrs = new HashMap<>();
         List<String> inputs = new java.util.ArrayList<>(List.of("x"));
         String type = switch (op.kind()) {

@@ -15,8 +15,6 @@ import org.e2enet.core.spec.UnitBlock;
 
 /** Every distinct operation shape a network runs, read off its {@link Topology}: what an engine check covers. */
 public final class NetworkOps {
-    private static final int[] UNIT_PADDING = {0, 1, 1};
-
     private NetworkOps() {
     }
 
@@ -53,7 +51,7 @@ public final class NetworkOps {
     /** A Unit: depth shift, (1,3,3) conv, instance norm, LeakyReLU. */
     private static void unit(Set<OpCase> out, ModelSpec spec, Layer layer) {
         out.add(OpCase.depthShift(layer.inChannels(), spec.shiftGroups()));
-        out.add(OpCase.conv(layer.inChannels(), layer.outChannels(), UnitBlock.kernel(), layer.stride(), UNIT_PADDING));
+        out.add(OpCase.conv(layer.inChannels(), layer.outChannels(), UnitBlock.kernel(), layer.stride(), UnitBlock.padding()));
         out.add(OpCase.instanceNorm(layer.outChannels()));
         out.add(OpCase.leakyRelu(layer.outChannels()));
     }

@@ -6,18 +6,19 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
 import org.e2enet.core.check.OpCase;
 import org.e2enet.core.check.OpEngine;
 import org.e2enet.core.check.OpInputs;
 import org.e2enet.core.check.Quantity;
+import org.e2enet.core.spec.UnitBlock;
 import org.e2enet.trainer.nn.ConvMode;
 import org.e2enet.trainer.nn.Ops;
 
 /** The training engine under check: each operation run through {@link Ops}, the code training runs, with DJL's autograd. */
 final class TorchOpEngine implements OpEngine {
-    private static final int[] UNIT_PADDING = {0, 1, 1};
     private final ConvMode mode;
     private final Device device;
 
@@ -63,7 +64,7 @@ final class TorchOpEngine implements OpEngine {
     private NDArray forward(OpCase op, NDArray x, NDArray w, NDArray b) {
         return switch (op.kind()) {
             case CONV -> {
-                if (op.kernel()[0] != 1 || op.kernel()[1] != 3 || op.kernel()[2] != 3 || !java.util.Arrays.equals(op.padding(), UNIT_PADDING)) {
+                if (!Arrays.equals(op.kernel(), UnitBlock.kernel()) || !Arrays.equals(op.padding(), UnitBlock.padding())) {
                     throw new IllegalArgumentException(op.label() + ": the training network has (1,3,3) convolutions with padding (0,1,1) only");
                 }
                 yield Ops.conv133(x, w, b, op.stride(), mode);
