@@ -298,6 +298,13 @@ class CommandLineTest {
     }
 
     @Test
+    void theQuickstartPlansTheEpochsThatFitItsBudgetFromTheFirstEpochsTime() {
+        assertEquals(32, QuickstartCommand.epochsWithin(730, 23, 40), "1 + floor(730 / 23)");
+        assertEquals(40, QuickstartCommand.epochsWithin(5000, 15, 40), "never more than asked");
+        assertEquals(1, QuickstartCommand.epochsWithin(-5, 23, 40), "the first epoch alone when the budget is spent");
+    }
+
+    @Test
     void quickstartRunsThePipelineAndWritesItsReport() throws Exception {
         Path out = dir.resolve("qs");
         // a budget far too small: training stops after its first epoch and the run still completes with golden fixtures

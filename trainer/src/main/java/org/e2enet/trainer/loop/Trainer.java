@@ -211,18 +211,19 @@ public final class Trainer {
         E2ENetModel model = new E2ENetModel(spec, st.params(), convMode);
         DeepSupervisionLoss lossFn = new DeepSupervisionLoss(spec);
         TrainingStep step = new TrainingStep(model, lossFn, st.optimizer(), st.dsff(), base, times);
-        long total = config.totalIterations();
+        TrainingConfig run = config;
+        long total = run.totalIterations();
         long first = (long) st.startEpoch() * config.itersPerEpoch();
         EpochRecord last = st.log().rows().isEmpty() ? null : st.log().rows().get(st.log().rows().size() - 1);
         PatchSampler valSampler = new PatchSampler(val, patch);
         try (BatchSource batches = new BatchSource(new PatchSampler(train, patch), new Augmenter(config.augment()),
                 config.batchSize(), config.seed(), first, total)) {
-            for (int epoch = st.startEpoch(); epoch < config.epochs(); epoch++) {
+            for (int epoch = st.startEpoch(); epoch < run.epochs(); epoch++) {
                 long t0 = System.nanoTime();
-                double lr = config.learningRateAt(epoch);
+                double lr = run.learningRateAt(epoch);
                 double lossSum = 0;
                 double dr = spec.dsff().deathRateAfter((long) (epoch + 1) * config.itersPerEpoch(), total);
-                listener.epochStarted(epoch, config.epochs(), config.itersPerEpoch());
+                listener.epochStarted(epoch, run.epochs(), config.itersPerEpoch());
                 for (int it = 0; it < config.itersPerEpoch(); it++) {
                     long t = (long) epoch * config.itersPerEpoch() + it;
                     long w0 = System.nanoTime();
@@ -248,17 +249,43 @@ public final class Trainer {
                 double[] dice = java.util.Arrays.copyOfRange(val2, 1, val2.length);
                 last = new EpochRecord(epoch, lossSum / config.itersPerEpoch(), val2[0], dice, lr, dr, (System.nanoTime() - t0) / 1e9);
                 st.log().add(last);
-                boolean stop = epoch < config.epochs() - 1 && listener.stopAfter(last);
-                boolean end = epoch == config.epochs() - 1 || stop;
-                writeBundle(spec, data, st, epoch + 1, end ? golden(model, valSampler, val, patch, base) : null);
+                if (epoch == 0) {
+                    run = replanned(run, spec, last);
+                    total = run.totalIterations();
+                }
+                boolean stop = epoch < run.epochs() - 1 && listener.stopAfter(last);
+                boolean end = epoch == run.epochs() - 1 || stop;
+                writeBundle(run, spec, data, st, epoch + 1, end ? golden(model, valSampler, val, patch, base) : null);
                 listener.epochDone(last);
                 if (stop) {
-                    listener.message("stopped after epoch " + (epoch + 1) + " of " + config.epochs() + ": the time budget is spent");
+                    listener.message("stopped after epoch " + (epoch + 1) + " of " + run.epochs() + ": the time budget is spent");
                     break;
                 }
             }
         }
         return last;
+    }
+
+    /**
+     * The run after its first epoch: as many epochs as the listener plans ({@link TrainingListener#plannedEpochs}), when
+     * fewer and no topology update of either schedule fell in the first epoch (an update already made, or one the shorter
+     * schedule would have made, cannot be re-timed); otherwise {@code run} unchanged.
+     */
+    private TrainingConfig replanned(TrainingConfig run, ModelSpec spec, EpochRecord first) {
+        int planned = listener.plannedEpochs(first, run.epochs());
+        if (planned < 1 || planned >= run.epochs()) {
+            return run;
+        }
+        TrainingConfig shorter = run.withEpochs(planned);
+        for (long done = 1; done <= run.itersPerEpoch(); done++) {
+            if (spec.dsff().updatesAfter(done, run.totalIterations()) || spec.dsff().updatesAfter(done, shorter.totalIterations())) {
+                listener.message("keeping " + run.epochs() + " epochs: a topology update already fell in the first epoch");
+                return run;
+            }
+        }
+        listener.message("planned " + planned + " of " + run.epochs() + " epochs; the learning-rate and DSFF schedules span "
+                + planned);
+        return shorter;
     }
 
     /** Validation loss and per-class pseudo-Dice on validation patches (no augmentation). */
@@ -316,10 +343,11 @@ public final class Trainer {
         return GoldenFixtures.of(patches, segmentations);
     }
 
-    private void writeBundle(ModelSpec spec, PreprocessedData data, State st, int epochsDone, GoldenFixtures golden) throws IOException {
+    private void writeBundle(TrainingConfig run, ModelSpec spec, PreprocessedData data, State st, int epochsDone, GoldenFixtures golden)
+            throws IOException {
         Accounting accounting = st.dsff() == null ? Accounting.expected(spec) : Accounting.of(spec, st.dsff()::activeKernels);
-        TrainingState training = new TrainingState(epochsDone, config.epochs(), (long) epochsDone * config.itersPerEpoch(),
-                config.totalIterations(), config.itersPerEpoch(), config.batchSize(), config.seed(), config.fold(),
+        TrainingState training = new TrainingState(epochsDone, run.epochs(), (long) epochsDone * config.itersPerEpoch(),
+                run.totalIterations(), config.itersPerEpoch(), config.batchSize(), config.seed(), config.fold(),
                 new TrainingState.Optimizer(TrainingState.Optimizer.SGD_NESTEROV, config.learningRate(), config.momentum(),
                         config.weightDecay(), config.clipNorm()), data.dir().toString());
         BundleManifest manifest = new BundleManifest(BundleManifest.FORMAT, spec, data.plans(), training, accounting);

@@ -63,6 +63,12 @@ public record TrainingConfig(Path dataset, Path out, ModelSpec spec, int epochs,
         return (long) epochs * itersPerEpoch;
     }
 
+    /** This run with {@code value} epochs: the learning-rate and DSFF schedules span that many. */
+    public TrainingConfig withEpochs(int value) {
+        return new TrainingConfig(dataset, out, spec, value, itersPerEpoch, batchSize, learningRate, momentum, weightDecay, clipNorm,
+                fold, seed, resume, convMode, validationIters, goldenPatches, augment, device, probeUpdates);
+    }
+
     /** Poly learning rate at the start of {@code epoch}. */
     public double learningRateAt(int epoch) {
         return learningRate * Math.pow(1 - (double) epoch / epochs, 0.9);

@@ -29,6 +29,16 @@ public interface TrainingListener {
         return false;
     }
 
+    /**
+     * Asked once, after the first epoch of a fresh run: how many epochs the whole run should have, at most {@code epochs}.
+     * Fewer shorten the learning-rate and DSFF schedules to that length, so that a run a time budget would otherwise cut
+     * (see {@link #stopAfter}) still anneals its learning rate and ends its topology updates in time. The trainer keeps
+     * {@code epochs} when its first epoch already held a topology update of either schedule.
+     */
+    default int plannedEpochs(EpochRecord first, int epochs) {
+        return epochs;
+    }
+
     /** A DSFF topology update happened at global iteration {@code iteration}. */
     default void topologyUpdated(long iteration, double deathRate, List<TopologyUpdate> updates) {
     }

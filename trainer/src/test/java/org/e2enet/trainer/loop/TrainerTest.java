@@ -11,8 +11,11 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.e2enet.core.bundle.ModelBundle;
+import org.e2enet.core.bundle.TrainingState;
 import org.e2enet.core.check.NetworkOps;
 import org.e2enet.core.io.BadInputException;
 import org.e2enet.core.progress.ProgressListener;
@@ -87,6 +90,50 @@ public class TrainerTest {
         }
         assertEquals(b.manifest().accounting().params(), org.e2enet.core.spec.Accounting.of(SPEC, b::activeKernels).params());
         assertTrue(t.times().msPerIteration() > 0);
+    }
+
+    @Test
+    void aRunPlannedShorterAfterItsFirstEpochAnnealsOverThePlannedLength() throws Exception {
+        Path out = dir.resolve("planned");
+        List<String> messages = new ArrayList<>();
+        new Trainer(config(out, 3, 2, false), new TrainingListener() {
+            @Override
+            public int plannedEpochs(EpochRecord first, int epochs) {
+                return 2;
+            }
+
+            @Override
+            public void message(String text) {
+                messages.add(text);
+            }
+        }).run(ProgressListener.NONE);
+        ProgressLog log = ProgressLog.read(out.resolve(ProgressLog.CSV), 3);
+        assertEquals(2, log.rows().size(), String.join("\n", messages));
+        assertEquals(0.01 * Math.pow(0.5, 0.9), log.rows().get(1).learningRate(), 1e-7, "the poly rate over 2 epochs (3 would give 0.0069)");
+        TrainingState training = ModelBundle.read(out).manifest().training();
+        assertEquals(2, training.epochs());
+        assertEquals(2, training.epochsDone());
+        assertNotNull(ModelBundle.read(out).golden(), "the planned end writes the parity fixtures");
+        assertTrue(messages.contains("planned 2 of 3 epochs; the learning-rate and DSFF schedules span 2"), messages.toString());
+    }
+
+    @Test
+    void aRunKeepsItsLengthWhenATopologyUpdateFellInItsFirstEpoch() throws Exception {
+        Path out = dir.resolve("kept");
+        List<String> messages = new ArrayList<>();
+        new Trainer(config(out, 3, 3, false), new TrainingListener() {
+            @Override
+            public int plannedEpochs(EpochRecord first, int epochs) {
+                return 2;
+            }
+
+            @Override
+            public void message(String text) {
+                messages.add(text);
+            }
+        }).run(ProgressListener.NONE);
+        assertEquals(3, ModelBundle.read(out).manifest().training().epochsDone());
+        assertTrue(messages.contains("keeping 3 epochs: a topology update already fell in the first epoch"), messages.toString());
     }
 
     @Test
