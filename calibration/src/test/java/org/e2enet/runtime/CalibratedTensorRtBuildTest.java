@@ -43,7 +43,7 @@ class CalibratedTensorRtBuildTest {
     }
 
     @Test
-    void theCalibratedGraphsAreOnesNativeTensorRtTakes() throws Exception {
+    void theCalibratedGraphsArePlannedAsNativeTensorRtBuildsBeforeAnyGpuLibraryIsTouched() throws Exception {
         E2eNetOnnx fp32 = E2eNetOnnx.read(exported());
         Map<String, ActivationRange> ranges = new java.util.HashMap<>();
         for (ActivationScheme scheme : ActivationScheme.values()) {

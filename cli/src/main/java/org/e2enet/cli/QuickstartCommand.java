@@ -120,10 +120,14 @@ final class QuickstartCommand implements Callable<Integer> {
         return (int) Math.min(planned, 1 + more);
     }
 
-    /** Predicts the held-out volumes with {@code model} into {@code predictions} and evaluates them against the held-out labels. */
-    private static EvaluationReport predictAndEvaluate(Path model, Path data, Path predictions, int threads, PrintWriter o) throws Exception {
+    /**
+     * Predicts the held-out volumes ({@code imagesTs}) with {@code model} on {@code backend} into {@code predictions}
+     * and evaluates them against the held-out labels.
+     */
+    static EvaluationReport predictAndEvaluate(Path model, Backend backend, BackendOptions options, Path data, Path predictions,
+                                               PrintWriter o) throws Exception {
         CasePrediction.prepareOutput(predictions);
-        try (Segmenter s = Segmenter.open(model, Backend.ORT_CPU, threads, SegmenterOptions.defaults())) {
+        try (Segmenter s = Segmenter.open(model, backend, options, SegmenterOptions.defaults())) {
             for (CaseFiles c : CaseFiles.find(data.resolve("imagesTs"), 1)) {
                 CasePrediction.Timing tm = CasePrediction.run(s, c, predictions, false);
                 o.printf(Locale.ROOT, "  %s: %.2f s (network %.0f ms)%n", tm.id(), tm.totalMs() / 1e3, tm.networkMs());
@@ -193,7 +197,7 @@ final class QuickstartCommand implements Callable<Integer> {
         ExportReport denseReport = ModelExport.run(bundle, dense, ExportOptions.DENSE, ExportReport.besideModel(dense));
         o.println("4/7 predict the held-out volumes with the pruned model and evaluate them");
         o.flush();
-        EvaluationReport eval = predictAndEvaluate(pruned, data, predictions, t, o);
+        EvaluationReport eval = predictAndEvaluate(pruned, Backend.ORT_CPU, BackendOptions.cpu(t), data, predictions, o);
         o.println("5/7 parity");
         ParityReport parity;
         VolumeParity.Report volumes;
@@ -210,7 +214,7 @@ final class QuickstartCommand implements Callable<Integer> {
         EvaluationReport int8Eval = null;
         if (calibration.written()) {
             o.println("  gate passed; predicting the held-out volumes with the INT8 model");
-            int8Eval = predictAndEvaluate(int8, data, out.resolve("predictions-int8"), t, o);
+            int8Eval = predictAndEvaluate(int8, Backend.ORT_CPU, BackendOptions.cpu(t), data, out.resolve("predictions-int8"), o);
         } else {
             o.printf(Locale.ROOT, "  gate failed (Dice drop %.2f points): no INT8 model%n", calibration.report().gate().dropPoints());
         }

@@ -15,12 +15,14 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The NVIDIA libraries this machine has (CUDA runtime, cuBLAS, cuDNN, TensorRT and its ONNX parser) and its
- * driver version, read from the file system without loading anything, and checked against the one stack every
- * GPU backend of this build expects: CUDA 12 (12.9), cuDNN 9 (9.10), TensorRT 10 (10.12), driver R525+ for any
- * CUDA 12 runtime (R575+ for 12.9 itself).
+ * The NVIDIA libraries this machine has (the driver's CUDA library, CUDA runtime, cuBLAS, cuDNN, TensorRT and its
+ * ONNX parser) and its driver version, read from the file system without loading anything, and checked against the
+ * one stack every GPU backend of this build expects: CUDA 12 (12.9), cuDNN 9 (9.10), TensorRT 10 (10.12), driver
+ * R525+ for any CUDA 12 runtime (R575+ for 12.9 itself). A host may hold several versions of a library side by side
+ * (CUDA 12 and 13 runtimes, say): the build loads the major version it needs, so that one is taken when present.
  *
- * @param libraries the highest version found of each library, by soname (absent when none was found)
+ * @param libraries of each library, by soname, the highest version of the major this build needs, else the highest
+ *     found (absent when none was found)
  * @param driverVersion the kernel driver's version (e.g. "575.51.03"), or null when there is no NVIDIA driver
  * @param searched the directories searched
  */
@@ -37,6 +39,7 @@ public record GpuStack(Map<String, NativeLibrary> libraries, String driverVersio
     }
 
     static {
+        NEEDS.put("libcuda.so", new Need("CUDA driver library", 1));
         NEEDS.put("libcudart.so", new Need("CUDA runtime", 12));
         NEEDS.put("libcublas.so", new Need("cuBLAS", 12));
         NEEDS.put("libcudnn.so", new Need("cuDNN", 9));
@@ -89,11 +92,19 @@ public record GpuStack(Map<String, NativeLibrary> libraries, String driverVersio
         String soname = m.group(1);
         String digits = m.group(2);
         int[] version = digits.isEmpty() ? new int[0] : Stream.of(digits.substring(1).split("\\.")).mapToInt(Integer::parseInt).toArray();
-        NativeLibrary lib = new NativeLibrary(NEEDS.get(soname).name(), soname, version, file.toString());
+        Need need = NEEDS.get(soname);
+        NativeLibrary lib = new NativeLibrary(need.name(), soname, version, file.toString());
         NativeLibrary old = found.get(soname);
-        if (old == null || NativeLibrary.compareVersions(old.version(), version) < 0) {
+        if (old == null || preferred(lib, old, need.major())) {
             found.put(soname, lib);
         }
+    }
+
+    /** Whether {@code a} is the better of two versions for a build needing {@code major}: the needed major first, then the higher. */
+    static boolean preferred(NativeLibrary a, NativeLibrary b, int major) {
+        boolean aFits = a.major().isPresent() && a.major().get() == major;
+        boolean bFits = b.major().isPresent() && b.major().get() == major;
+        return aFits != bFits ? aFits : NativeLibrary.compareVersions(a.version(), b.version()) > 0;
     }
 
     private static String driver(Path file) {

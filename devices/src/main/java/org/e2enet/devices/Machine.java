@@ -2,6 +2,9 @@ package org.e2enet.devices;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -16,31 +19,53 @@ import java.util.concurrent.TimeUnit;
  * @param gpuStack the CUDA / cuDNN / TensorRT libraries and driver, checked against this build's stack
  */
 public record Machine(CpuInfo cpu, MemoryInfo memory, List<GpuInfo> gpus, String gpuAbsentReason, GpuStack gpuStack) {
+    /** How long {@code nvidia-smi} may take before discovery gives up on it (a hung driver can block it for minutes). */
+    static final Duration NVIDIA_SMI_TIMEOUT = Duration.ofSeconds(10);
+
     /** Discovers this machine. */
     public static Machine discover() throws IOException {
         GpuStack stack = GpuStack.scan();
-        List<GpuInfo> gpus = List.of();
-        String reason;
+        GpuQuery q = queryGpus(GpuInfo.QUERY, NVIDIA_SMI_TIMEOUT, stack);
+        return new Machine(CpuInfo.read(), MemoryInfo.read(), q.gpus(), q.absentReason(), stack);
+    }
+
+    /** The GPUs a query listed, or why there are none. */
+    record GpuQuery(List<GpuInfo> gpus, String absentReason) {
+    }
+
+    /**
+     * Runs {@code command} (nvidia-smi's query), its output going to a file so that the wait is bounded by
+     * {@code timeout} whatever the command does; a command still running then is killed.
+     */
+    static GpuQuery queryGpus(List<String> command, Duration timeout, GpuStack stack) throws IOException {
+        Path out = Files.createTempFile("e2enet-nvidia-smi", ".txt");
         try {
-            Process p = new ProcessBuilder(GpuInfo.QUERY).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            boolean done = p.waitFor(10, TimeUnit.SECONDS);
-            if (done && p.exitValue() == 0) {
-                gpus = GpuInfo.parse(out);
-                reason = gpus.isEmpty() ? "nvidia-smi lists no GPU" : null;
-            } else {
-                p.destroyForcibly();
-                reason = "nvidia-smi failed: " + out.lines().findFirst().orElse("no output");
+            Process p;
+            try {
+                p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            } catch (IOException e) {
+                return new GpuQuery(List.of(), stack.driverVersion() == null
+                        ? "no NVIDIA driver: /proc/driver/nvidia/version and nvidia-smi not found"
+                        : "nvidia-smi not found (driver " + stack.driverVersion() + ")");
             }
-        } catch (IOException e) {
-            reason = stack.driverVersion() == null ? "no NVIDIA driver: /proc/driver/nvidia/version and nvidia-smi not found"
-                    : "nvidia-smi not found (driver " + stack.driverVersion() + ")";
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                return new GpuQuery(List.of(), "nvidia-smi did not answer within " + timeout.toSeconds() + " s");
+            }
+            String text = Files.readString(out, StandardCharsets.UTF_8);
+            if (p.exitValue() != 0) {
+                return new GpuQuery(List.of(), "nvidia-smi failed: " + text.lines().findFirst().orElse("no output"));
+            }
+            List<GpuInfo> gpus = GpuInfo.parse(text);
+            return new GpuQuery(gpus, gpus.isEmpty() ? "nvidia-smi lists no GPU" : null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            reason = "interrupted while asking nvidia-smi";
+            return new GpuQuery(List.of(), "interrupted while asking nvidia-smi");
         } catch (IllegalArgumentException e) {
-            reason = "nvidia-smi output not understood: " + e.getMessage();
+            return new GpuQuery(List.of(), "nvidia-smi output not understood: " + e.getMessage());
+        } finally {
+            Files.deleteIfExists(out);
         }
-        return new Machine(CpuInfo.read(), MemoryInfo.read(), gpus, reason, stack);
     }
 }

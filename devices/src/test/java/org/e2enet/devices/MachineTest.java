@@ -95,4 +95,28 @@ class MachineTest {
         assertTrue(m.memory().totalBytes() > 0 && m.memory().availableBytes() > 0);
         assertEquals(m.gpus().isEmpty(), m.gpuAbsentReason() != null, "an empty GPU list always says why");
     }
+
+    @Test
+    void aHungNvidiaSmiIsGivenUpAfterTheTimeoutAndKilled() throws Exception {
+        GpuStack none = GpuStack.scan(List.of(), Path.of("/nonexistent/version"));
+        Machine.GpuQuery q = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                () -> Machine.queryGpus(List.of("bash", "-c", "echo starting; exec sleep 600"), java.time.Duration.ofSeconds(1), none));
+        assertEquals(List.of(), q.gpus());
+        assertEquals("nvidia-smi did not answer within 1 s", q.absentReason());
+    }
+
+    @Test
+    void nvidiaSmisAnswerIsParsedAndItsFailureQuoted() throws Exception {
+        GpuStack none = GpuStack.scan(List.of(), Path.of("/nonexistent/version"));
+        Machine.GpuQuery ok = Machine.queryGpus(List.of("echo", "0, NVIDIA H100 80GB HBM3, 9.0, 81559, 575.51.03"),
+                java.time.Duration.ofSeconds(30), none);
+        assertEquals(1, ok.gpus().size());
+        assertEquals("NVIDIA H100 80GB HBM3", ok.gpus().get(0).name());
+        assertNull(ok.absentReason());
+        Machine.GpuQuery failed = Machine.queryGpus(List.of("bash", "-c", "echo 'NVIDIA-SMI has failed because it could not communicate'; exit 9"),
+                java.time.Duration.ofSeconds(30), none);
+        assertEquals("nvidia-smi failed: NVIDIA-SMI has failed because it could not communicate", failed.absentReason());
+        assertEquals("no NVIDIA driver: /proc/driver/nvidia/version and nvidia-smi not found",
+                Machine.queryGpus(List.of("/nonexistent/nvidia-smi"), java.time.Duration.ofSeconds(30), none).absentReason());
+    }
 }

@@ -5,7 +5,8 @@ import org.e2enet.devices.GpuStack;
 
 /**
  * How {@link Backend#AUTO} rules out a backend from the machine's discovery before trying to load it: native
- * TensorRT needs the driver, the CUDA 12 runtime and TensorRT 10 on disk; ONNX Runtime's TensorRT and CUDA
+ * TensorRT needs the driver (and its {@code libcuda.so.1}, which bytedeco's CUDA runtime binding links), the CUDA 12
+ * runtime and TensorRT 10 on disk; ONNX Runtime's TensorRT and CUDA
  * providers need to be offered by the loaded build and to initialise here. A backend not ruled out is still
  * tried, and a failure then is a reason too.
  */
@@ -27,8 +28,8 @@ public final class AutoBackend {
                 if (stack.driverVersion() == null) {
                     yield "no NVIDIA driver";
                 }
-                List<String> bad = stack.mismatches().stream().filter(m -> m.startsWith("CUDA runtime") || m.startsWith("TensorRT")
-                        || m.startsWith("driver")).toList();
+                List<String> bad = stack.mismatches().stream().filter(m -> m.startsWith("CUDA runtime") || m.startsWith("CUDA driver library")
+                        || m.startsWith("TensorRT") || m.startsWith("driver")).toList();
                 yield bad.isEmpty() ? null : String.join("; ", bad);
             }
             case ORT_TRT -> providerReason("TensorrtExecutionProvider", providers);

@@ -26,10 +26,12 @@ public final class OnnxModel implements TileNetwork, AutoCloseable {
     private final String choice;
     private final int threads;
     private final ModelPrecision precision;
+    private final EnginePrecision enginePrecision;
 
-    private OnnxModel(TileEngine engine, E2eNetOnnx onnx, Backend backend, String choice, int threads) {
+    private OnnxModel(TileEngine engine, E2eNetOnnx onnx, Backend backend, BackendOptions options, String choice) {
         this.engine = engine;
-        this.threads = threads;
+        this.enginePrecision = EnginePrecision.of(backend, options, System.getenv());
+        this.threads = options.threads();
         this.spec = onnx.spec();
         this.precision = ModelPrecision.of(onnx);
         this.plans = onnx.plans();
@@ -55,11 +57,25 @@ public final class OnnxModel implements TileNetwork, AutoCloseable {
     /** {@link #open(Path, Backend, BackendOptions)} for a model already read. */
     public static OnnxModel open(E2eNetOnnx onnx, Backend backend, BackendOptions options) {
         if (backend != Backend.AUTO) {
-            return new OnnxModel(engine(onnx, backend, options), onnx, backend, backend.label(), options.threads());
+            return new OnnxModel(engine(onnx, backend, options), onnx, backend, options, backend.label());
         }
+        return openAuto(onnx, options, GpuStack.scan(), OrtProviders.probe(), OnnxModel::engine);
+    }
+
+    /** How an engine of one backend is started (a seam for tests: real engines need GPUs). */
+    interface EngineStarter {
+        TileEngine start(E2eNetOnnx onnx, Backend backend, BackendOptions options);
+    }
+
+    /**
+     * {@link Backend#AUTO}: the first backend of {@link #AUTO_ORDER} that discovery does not rule out and whose start
+     * succeeds. Any failure of a GPU engine's start (a missing library, a TensorRT build or deserialisation that fails,
+     * a CUDA error, an engine cache that cannot be written) moves on to the next, and {@link #choice()} names it; only
+     * the CPU's failure, the last resort, is thrown.
+     */
+    static OnnxModel openAuto(E2eNetOnnx onnx, BackendOptions options, GpuStack stack, List<OrtProviders.Status> providers,
+                              EngineStarter starter) {
         List<String> skipped = new ArrayList<>();
-        GpuStack stack = GpuStack.scan();
-        List<OrtProviders.Status> providers = OrtProviders.probe();
         for (Backend b : AUTO_ORDER) {
             String ruledOut = AutoBackend.skipReason(b, stack, providers);
             if (ruledOut != null) {
@@ -67,28 +83,31 @@ public final class OnnxModel implements TileNetwork, AutoCloseable {
                 continue;
             }
             try {
-                TileEngine engine = engine(onnx, b, options);
+                TileEngine engine = starter.start(onnx, b, options);
                 String why = skipped.isEmpty() ? "" : " (" + String.join("; ", skipped) + ")";
-                return new OnnxModel(engine, onnx, b, "auto chose " + b.label() + why, options.threads());
-            } catch (BadInputException e) {
+                return new OnnxModel(engine, onnx, b, options, "auto chose " + b.label() + why);
+            } catch (RuntimeException | LinkageError e) {
                 if (b == Backend.ORT_CPU) {
                     throw e;
                 }
-                skipped.add(b.label() + " unavailable: " + shortReason(e.getMessage()));
+                skipped.add(b.label() + " failed: " + failure(e));
             }
         }
         throw new IllegalStateException("unreachable: ort-cpu is always tried");
     }
 
-    private static String shortReason(String message) {
+    /** A start's failure in a few words: its kind unless ours, and the reason in parentheses when the message has one. */
+    private static String failure(Throwable e) {
+        String message = String.valueOf(e.getMessage());
         int paren = message.indexOf('(');
         int close = message.indexOf(')', paren + 1);
-        return paren >= 0 && close > paren ? message.substring(paren + 1, close) : message;
+        String reason = e instanceof BadInputException && paren >= 0 && close > paren ? message.substring(paren + 1, close) : message;
+        return e instanceof BadInputException ? reason : e.getClass().getSimpleName() + ": " + reason;
     }
 
     private static TileEngine engine(E2eNetOnnx onnx, Backend backend, BackendOptions options) {
         return backend == Backend.TENSORRT ? TensorRtEngine.open(onnx, options)
-                : OrtEngine.open(onnx.file(), backend, options);
+                : OrtEngine.open(onnx, backend, options);
     }
 
     /** The network's spec. */
@@ -99,6 +118,11 @@ public final class OnnxModel implements TileNetwork, AutoCloseable {
     /** The precision it computes in (FP32 as exported, or FP16/INT8 after calibration). */
     public ModelPrecision precision() {
         return precision;
+    }
+
+    /** The arithmetic its engine computes in (TF32 or FP16 make parity use the reduced-precision rules). */
+    public EnginePrecision enginePrecision() {
+        return enginePrecision;
     }
 
     /** The preprocessing it was trained with (null for a model exported from a bundle without plans). */

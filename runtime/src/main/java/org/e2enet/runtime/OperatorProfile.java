@@ -17,6 +17,7 @@ import java.util.TreeMap;
 import org.e2enet.core.io.AtomicFiles;
 import org.e2enet.core.io.BadInputException;
 import org.e2enet.core.onnx.E2eNetOnnx;
+import org.e2enet.core.spec.ModelSpec;
 
 /**
  * Where ONNX Runtime spends a tile's time, from its own session profiler: milliseconds per tile by operator
@@ -39,7 +40,8 @@ public record OperatorProfile(String model, int runs, double nodeMsPerTile, Map<
         if (backend == Backend.TENSORRT || backend == Backend.AUTO) {
             throw new BadInputException("--profile uses ONNX Runtime's profiler: choose an ort-* backend, not " + backend.label());
         }
-        long[] shape = Benchmark.tileShape(E2eNetOnnx.read(model).spec());
+        ModelSpec spec = E2eNetOnnx.read(model).spec();
+        long[] shape = Benchmark.tileShape(spec);
         float[] x = Benchmark.randomTile(shape);
         Path dir;
         try {
@@ -49,7 +51,7 @@ public record OperatorProfile(String model, int runs, double nodeMsPerTile, Map<
         }
         try {
             String file;
-            try (OrtSession session = OrtEngine.session(model, backend, options, dir.resolve("ort"))) {
+            try (OrtSession session = OrtEngine.session(model, spec, backend, options, dir.resolve("ort"))) {
                 for (int i = 0; i < Benchmark.WARMUPS + runs; i++) {
                     OrtEngine.run(session, x, shape);
                 }

@@ -3,6 +3,7 @@ package org.e2enet.runtime;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.providers.OrtCUDAProviderOptions;
 import ai.onnxruntime.providers.OrtTensorRTProviderOptions;
@@ -12,9 +13,12 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.e2enet.core.io.BadInputException;
+import org.e2enet.core.onnx.E2eNetOnnx;
 import org.e2enet.core.onnx.OnnxContract;
+import org.e2enet.core.spec.ModelSpec;
 import org.e2enet.devices.GpuStack;
 import org.e2enet.core.window.TileBuffers;
 
@@ -27,20 +31,27 @@ final class OrtEngine implements TileEngine {
         this.session = session;
     }
 
-    /** A session for {@code file} on one of the {@code ort-*} backends. */
-    static OrtEngine open(Path file, Backend backend, BackendOptions options) {
-        return new OrtEngine(session(file, backend, options, null));
+    /** A session for {@code onnx} on one of the {@code ort-*} backends. */
+    static OrtEngine open(E2eNetOnnx onnx, Backend backend, BackendOptions options) {
+        return new OrtEngine(session(onnx.file(), onnx.spec(), backend, options, null));
     }
 
     /**
      * A session with the project's settings (intra-op threads, one inter-op thread, spinning off, all graph
-     * optimisations, the backend's providers); with {@code profilePrefix} ONNX Runtime also profiles every node.
+     * optimisations, the backend's providers; {@code spec}'s input shape for TensorRT's optimisation profile); with
+     * {@code profilePrefix} ONNX Runtime also profiles every node. A GPU provider that cannot start on this machine
+     * is reported as such, not as a fault of the file.
      */
-    static OrtSession session(Path file, Backend backend, BackendOptions options, Path profilePrefix) {
+    static OrtSession session(Path file, ModelSpec spec, Backend backend, BackendOptions options, Path profilePrefix) {
         try {
-            return session(backend, options, profilePrefix, (env, o) -> env.createSession(file.toString(), o));
+            return session(backend, options, spec, profilePrefix, (env, o) -> env.createSession(file.toString(), o));
         } catch (OrtException e) {
-            throw BadInputException.of(file, "ONNX Runtime cannot load it (" + firstLine(e.getMessage()) + ")", e);
+            String unavailable = OrtProviders.unavailableReason(backend, options.deviceId());
+            if (unavailable != null) {
+                throw new BadInputException(backend.label() + ": " + unavailable + "; the model " + file + " was not the problem. Use "
+                        + "--backend ort-cpu, or see 'e2enet devices'", e);
+            }
+            throw BadInputException.of(file, "ONNX Runtime cannot load it on " + backend.label() + " (" + firstLine(e.getMessage()) + ")", e);
         }
     }
 
@@ -49,8 +60,12 @@ final class OrtEngine implements TileEngine {
         OrtSession create(OrtEnvironment env, OrtSession.SessionOptions options) throws OrtException;
     }
 
-    /** {@link #session(Path, Backend, BackendOptions, Path)} for any source; ONNX Runtime's refusal is left to the caller. */
-    static OrtSession session(Backend backend, BackendOptions options, Path profilePrefix, SessionSource source) throws OrtException {
+    /**
+     * {@link #session(Path, ModelSpec, Backend, BackendOptions, Path)} for any source ({@code spec} null for a graph
+     * that is not an E2ENet: no TensorRT profile); ONNX Runtime's refusal is left to the caller.
+     */
+    static OrtSession session(Backend backend, BackendOptions options, ModelSpec spec, Path profilePrefix, SessionSource source)
+            throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
             o.setIntraOpNumThreads(options.threads());
@@ -60,27 +75,38 @@ final class OrtEngine implements TileEngine {
             if (profilePrefix != null) {
                 o.enableProfiling(profilePrefix.toString());
             }
-            addProviders(o, backend, options);
+            addProviders(o, backend, options, spec);
             return source.create(env, o);
         }
     }
 
-    private static void addProviders(OrtSession.SessionOptions o, Backend backend, BackendOptions options) {
-        if (backend == Backend.ORT_CPU) {
-            return;
-        }
+    /**
+     * The providers a session of {@code backend} registers, in order. ONNX Runtime gives each node to the first
+     * registered provider that takes it, so TensorRT comes before CUDA (CUDA then runs only what TensorRT leaves);
+     * the CPU provider is always last and implicit.
+     */
+    static List<OrtProvider> providers(Backend backend) {
+        return switch (backend) {
+            case ORT_TRT -> List.of(OrtProvider.TENSOR_RT, OrtProvider.CUDA);
+            case ORT_CUDA -> List.of(OrtProvider.CUDA);
+            case ORT_CPU -> List.of();
+            default -> throw new IllegalArgumentException(backend.label() + " is not an ONNX Runtime backend");
+        };
+    }
+
+    private static void addProviders(OrtSession.SessionOptions o, Backend backend, BackendOptions options, ModelSpec spec) {
         try {
-            // TensorRT needs CUDA registered first; CUDA then runs what TensorRT does not take
-            if (backend == Backend.ORT_TRT) {
-                Files.createDirectories(options.engineCache().resolve("ort-trt"));
-                OrtTensorRTProviderOptions trt = new OrtTensorRTProviderOptions(options.deviceId());
-                for (Map.Entry<String, String> e : OrtProviderSettings.tensorrt(options).entrySet()) {
-                    trt.add(e.getKey(), e.getValue());
+            for (OrtProvider p : providers(backend)) {
+                if (p == OrtProvider.TENSOR_RT) {
+                    Files.createDirectories(options.engineCache().resolve("ort-trt"));
+                    OrtTensorRTProviderOptions trt = new OrtTensorRTProviderOptions(options.deviceId());
+                    for (Map.Entry<String, String> e : OrtProviderSettings.tensorrt(options, spec).entrySet()) {
+                        trt.add(e.getKey(), e.getValue());
+                    }
+                    o.addTensorrt(trt);
+                } else {
+                    o.addCUDA(cudaOptions(options));
                 }
-                o.addCUDA(cudaOptions(options));
-                o.addTensorrt(trt);
-            } else {
-                o.addCUDA(cudaOptions(options));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the engine cache " + options.engineCache(), e);

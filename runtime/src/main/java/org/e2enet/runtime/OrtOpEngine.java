@@ -37,7 +37,7 @@ final class OrtOpEngine implements OpEngine {
         byte[] model = graph(op, in).toByteArray();
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         int[] s = op.inputShape();
-        try (OrtSession session = OrtEngine.session(backend, options, null, (e, o) -> e.createSession(model, o));
+        try (OrtSession session = OrtEngine.session(backend, options, null, null, (e, o) -> e.createSession(model, o));
              OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(in.x()), new long[] {s[0], s[1], s[2], s[3], s[4]});
              OrtSession.Result r = session.run(Map.of("x", x))) {
             FloatBuffer fb = ((OnnxTensor) r.get(0)).getFloatBuffer();

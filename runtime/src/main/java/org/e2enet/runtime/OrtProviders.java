@@ -1,5 +1,6 @@
 package org.e2enet.runtime;
 
+import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
@@ -7,8 +8,10 @@ import ai.onnxruntime.OrtSession;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
+import org.e2enet.core.onnx.OnnxBuilder;
 
-/** The execution providers of the loaded ONNX Runtime build, and whether each initialises on this machine. */
+/** The execution providers of the loaded ONNX Runtime build, and whether each starts on this machine's GPU. */
 public final class OrtProviders {
     private OrtProviders() {
     }
@@ -18,19 +21,29 @@ public final class OrtProviders {
      *
      * @param name ONNX Runtime's name (e.g. CUDAExecutionProvider)
      * @param offered part of the loaded build
-     * @param initialises its library loads here (registering it on session options succeeds)
+     * @param initialises its library loads and a session on the device starts (a one-node graph, which makes the
+     *     provider take the device: a host with the CUDA libraries and no GPU fails here)
      * @param reason why it does not, or null
      */
     public record Status(String name, boolean offered, boolean initialises, String reason) {
     }
 
-    /** CPU, CUDA and TensorRT, each tried, plus any other provider the build offers. */
+    /** How a provider is started on device {@code deviceId}: registered on session options, then a session made. */
+    interface Start {
+        void run(OrtProvider provider, int deviceId) throws OrtException;
+    }
+
+    /** CPU, CUDA and TensorRT on device 0, each tried, plus any other provider the build offers. */
     public static List<Status> probe() {
-        EnumSet<OrtProvider> offered = OrtEnvironment.getAvailableProviders();
+        return probe(OrtEnvironment.getAvailableProviders(), 0, OrtProviders::startOnDevice);
+    }
+
+    /** {@link #probe()} with what the build offers and how a provider is started given (a seam for tests). */
+    static List<Status> probe(EnumSet<OrtProvider> offered, int deviceId, Start start) {
         List<Status> out = new ArrayList<>();
         out.add(new Status(OrtProvider.CPU.getName(), true, true, null));
-        out.add(tryGpu(OrtProvider.CUDA, offered));
-        out.add(tryGpu(OrtProvider.TENSOR_RT, offered));
+        out.add(tryGpu(OrtProvider.CUDA, offered, deviceId, start));
+        out.add(tryGpu(OrtProvider.TENSOR_RT, offered, deviceId, start));
         for (OrtProvider p : offered) {
             if (p != OrtProvider.CPU && p != OrtProvider.CUDA && p != OrtProvider.TENSOR_RT) {
                 out.add(new Status(p.getName(), true, false, "offered by the build, not used by e2enet"));
@@ -39,18 +52,70 @@ public final class OrtProviders {
         return out;
     }
 
-    private static Status tryGpu(OrtProvider p, EnumSet<OrtProvider> offered) {
+    /**
+     * Why {@code backend}'s providers do not start on device {@code deviceId} of this machine (the first that does
+     * not), or null when they do or the backend uses none.
+     */
+    static String unavailableReason(Backend backend, int deviceId) {
+        List<OrtProvider> needed = OrtEngine.providers(backend);
+        if (needed.isEmpty()) {
+            return null;
+        }
+        for (Status s : probe(OrtEnvironment.getAvailableProviders(), deviceId, OrtProviders::startOnDevice)) {
+            if (!s.initialises() && needed.stream().anyMatch(p -> p.getName().equals(s.name()))) {
+                return "ONNX Runtime's " + s.name() + " does not start here (" + s.reason() + ")";
+            }
+        }
+        return null;
+    }
+
+    private static Status tryGpu(OrtProvider p, EnumSet<OrtProvider> offered, int deviceId, Start start) {
         if (!offered.contains(p)) {
             return new Status(p.getName(), false, false, "not in this ONNX Runtime build (mvn install -Pcuda brings onnxruntime_gpu)");
         }
-        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
-            o.addCUDA(0);
-            if (p == OrtProvider.TENSOR_RT) {
-                o.addTensorrt(0);
-            }
+        try {
+            start.run(p, deviceId);
             return new Status(p.getName(), true, true, null);
-        } catch (OrtException | LinkageError e) {
+        } catch (OrtException | RuntimeException | LinkageError e) {
             return new Status(p.getName(), true, false, OrtEngine.firstLine(String.valueOf(e.getMessage())));
         }
+    }
+
+    /**
+     * Registers {@code p} (TensorRT with CUDA behind it) and starts a session of a one-node graph: loading the
+     * provider's library is not enough, the session and one run on the device make it take the device. TensorRT builds no engine for the
+     * probe: its graph is given to CUDA only, since a TensorRT build costs seconds; TensorRT's own library loading is
+     * what registering it checks.
+     */
+    private static void startOnDevice(OrtProvider p, int deviceId) throws OrtException {
+        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+            if (p == OrtProvider.TENSOR_RT) {
+                o.addTensorrt(deviceId);
+            }
+            o.addCUDA(deviceId);
+        }
+        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+            o.addCUDA(deviceId);
+            OrtEnvironment env = OrtEnvironment.getEnvironment();
+            try (OrtSession session = env.createSession(PROBE_GRAPH, o);
+                 OnnxTensor x = OnnxTensor.createTensor(env, new float[][] {{-1, 0, 1, 2}});
+                 OrtSession.Result r = session.run(Map.of("x", x))) {
+                float[][] y = (float[][]) r.get(0).getValue();
+                if (y[0][0] != 0 || y[0][3] != 2) {
+                    throw new IllegalStateException("the device computed Relu(-1, 0, 1, 2) as " + java.util.Arrays.toString(y[0]));
+                }
+            }
+        }
+    }
+
+    /** A one-node graph (Relu on a 1x4 float tensor) that a session on any provider can take. */
+    private static final byte[] PROBE_GRAPH = probeGraph();
+
+    private static byte[] probeGraph() {
+        OnnxBuilder b = new OnnxBuilder("provider-probe");
+        b.declare(true, "x", 1, 4);
+        b.output(b.node("Relu", new String[] {"x"}, Map.of()), "y");
+        b.declare(false, "y", 1, 4);
+        return b.build(Map.of()).toByteArray();
     }
 }

@@ -18,7 +18,7 @@ public final class OrtSessions {
      */
     public static OrtSession cpu(byte[] model, int threads, String what) {
         try {
-            return OrtEngine.session(Backend.ORT_CPU, BackendOptions.cpu(threads), null, (env, o) -> env.createSession(model, o));
+            return OrtEngine.session(Backend.ORT_CPU, BackendOptions.cpu(threads), null, null, (env, o) -> env.createSession(model, o));
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime cannot load " + what + ": " + OrtEngine.firstLine(e.getMessage()), e);
         }

@@ -20,7 +20,8 @@ import org.e2enet.core.spec.ModelSpec;
  * model's initializers and the bundle's tensors), then the exported model on the bundle's golden inputs against the training model's
  * eval-mode logits (max |diff| &lt;= 1e-3 m, mean &lt;= 1e-5 m with m = max(1, max |golden|), argmax agreement
  * &gt;= 99.99%, Dice between the argmax maps &gt;= 0.999 per class), and the graph's FLOPs within 1% of the
- * export report's. A calibrated (INT8, FP16) model is held to {@link ParityTolerance#REDUCED} instead, and its
+ * export report's. A calibrated (INT8, FP16) model, or any model on an engine computing in FP16 or TF32, is held to
+ * {@link ParityTolerance#REDUCED} instead; a calibrated model's
  * identity check ties it to the bundle through the FP32 source's digests it carries. Needs no training engine:
  * the training model speaks through its fixtures.
  */
@@ -39,7 +40,7 @@ public final class ParityCheck {
         }
         E2eNetOnnx onnx = E2eNetOnnx.read(onnxFile);
         ModelPrecision precision = ModelPrecision.of(onnx);
-        ParityTolerance tolerance = ParityTolerance.of(precision);
+        ParityTolerance tolerance = ParityTolerance.of(precision, model.enginePrecision());
         Optional<ExportReport> report = ExportReport.findBeside(onnxFile);
         WeightIdentity identity = WeightIdentity.check(onnx, bundle, report.isPresent() ? ExportReport.besideModel(onnxFile).getFileName()
                 .toString() : null, report.map(ExportReport::digests).orElse(null));

@@ -7,7 +7,8 @@ import org.e2enet.core.onnx.ModelPrecision;
  * &gt;= 99.99% and Dice between the two predictions &gt;= 0.999 for every class. Reduced precision (INT8, FP16):
  * the logit limits do not apply (quantization moves logits by design); argmax agreement &gt;= 99% and the mean
  * over classes of the Dice between the two predictions &gt;= 0.95; the accuracy that matters, Dice against the
- * ground truth, is what calibration's gate held to 0.5 points.
+ * ground truth, is what calibration's gate held to 0.5 points. An FP32 model on an engine that computes in FP16 or
+ * TF32 ({@link EnginePrecision}) is held to the reduced rules too.
  *
  * @param name how the report names the rules
  * @param logits whether the logit limits apply
@@ -21,8 +22,19 @@ public record ParityTolerance(String name, boolean logits, double minAgreement, 
     /** The reduced-precision rules. */
     public static final ParityTolerance REDUCED = new ParityTolerance("reduced precision", false, 0.99, 0.95, false);
 
-    /** The rules for a model of precision {@code p}. */
-    public static ParityTolerance of(ModelPrecision p) {
-        return p.reduced() ? REDUCED : FP32;
+    /**
+     * The rules for a model of precision {@code model} run by an engine computing in {@code engine}: FP32 only when
+     * both are; an FP32 model on an FP16 or TF32 engine moves its logits as a reduced-precision model does, and the
+     * rules' name says that the engine is why.
+     */
+    public static ParityTolerance of(ModelPrecision model, EnginePrecision engine) {
+        if (model.reduced()) {
+            return REDUCED;
+        }
+        if (engine.reduced()) {
+            return new ParityTolerance(REDUCED.name() + " (the engine computes in " + engine.name() + ")", REDUCED.logits(),
+                    REDUCED.minAgreement(), REDUCED.minDice(), REDUCED.perClass());
+        }
+        return FP32;
     }
 }

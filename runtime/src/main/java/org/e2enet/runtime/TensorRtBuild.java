@@ -23,7 +23,10 @@ import org.e2enet.core.onnx.E2eNetOnnx;
  * @param workspaceBytes the workspace memory-pool limit
  */
 record TensorRtBuild(boolean fp16, boolean explicitInt8, boolean normsInFp32, List<String> normalizations, long workspaceBytes) {
-    /** Workspace limit: 1 GiB, ample for a 128^3 tile of the paper's network. */
+    /**
+     * Workspace limit: 1 GiB (TensorRT's default is the whole device memory). Whether it restricts the tactics
+     * TensorRT picks for a 128^3 tile of the paper's network is unmeasured: no GPU has built that engine yet.
+     */
     static final long WORKSPACE_BYTES = 1L << 30;
 
     /**

@@ -59,8 +59,7 @@ final class TensorRtEngine implements TileEngine {
     private static final String INSTALL = "the native TensorRT backend needs TensorRT 10 (libnvinfer.so.10, libnvonnxparser.so.10) and the "
             + "CUDA 12 runtime (libcudart.so.12) on the library path (LD_LIBRARY_PATH); install " + GpuStack.EXPECTED
             + ", or use --backend ort-cpu";
-    private final IRuntime runtime;
-    private final ICudaEngine engine;
+    private final TensorRtSharedEngines.Shared shared;
     private final IExecutionContext context;
     private final CUstream_st stream;
     private final Pointer deviceInput;
@@ -68,25 +67,36 @@ final class TensorRtEngine implements TileEngine {
     private final long inputPerSample;
     private final long outputPerSample;
     private final int maxBatch;
+    private final int deviceId;
     private final Path plan;
     private boolean closed;
 
-    private TensorRtEngine(IRuntime runtime, ICudaEngine engine, ModelSpec spec, int maxBatch, Path plan) {
-        this.runtime = runtime;
-        this.engine = engine;
-        this.maxBatch = maxBatch;
+    /**
+     * Holds {@code context} of {@code shared} until {@link #close()}; the stream and buffers are its own. When they
+     * cannot be had, what was had is freed and the context given back.
+     */
+    private TensorRtEngine(TensorRtSharedEngines.Shared shared, IExecutionContext context, ModelSpec spec, BackendOptions options,
+                           Path plan) {
+        this.shared = shared;
+        this.context = context;
+        this.maxBatch = options.maxBatch();
+        this.deviceId = options.deviceId();
         this.plan = plan;
         int[] p = spec.patchSize();
         long voxels = (long) p[0] * p[1] * p[2];
         inputPerSample = spec.inputChannels() * voxels;
         outputPerSample = spec.numClasses() * voxels;
-        context = engine.createExecutionContext();
         stream = new CUstream_st();
-        check(cudaStreamCreate(stream), "cudaStreamCreate");
         deviceInput = new Pointer();
         deviceOutput = new Pointer();
-        check(cudaMalloc(deviceInput, 4 * inputPerSample * maxBatch), "cudaMalloc (input)");
-        check(cudaMalloc(deviceOutput, 4 * outputPerSample * maxBatch), "cudaMalloc (output)");
+        try {
+            check(cudaStreamCreate(stream), "cudaStreamCreate");
+            check(cudaMalloc(deviceInput, 4 * inputPerSample * maxBatch), "cudaMalloc (input)");
+            check(cudaMalloc(deviceOutput, 4 * outputPerSample * maxBatch), "cudaMalloc (output)");
+        } catch (RuntimeException e) {
+            release();
+            throw e;
+        }
     }
 
     /** Loads the TensorRT and CUDA natives, or explains what to install. */
@@ -119,12 +129,22 @@ final class TensorRtEngine implements TileEngine {
                     + "); install the NVIDIA driver for CUDA 12, or use --backend ort-cpu");
         }
         check(cudaSetDevice(options.deviceId()), "cudaSetDevice");
-        cudaDeviceProp prop = new cudaDeviceProp();
-        check(cudaGetDeviceProperties(prop, options.deviceId()), "cudaGetDeviceProperties");
-        EngineCacheKey key = new EngineCacheKey(EngineCacheKey.sha256(file), prop.name().getString(), prop.major() * 10 + prop.minor(),
-                build.precision(), options.maxBatch(), nvinfer.getInferLibVersion());
+        EngineCacheKey key;
+        try (cudaDeviceProp prop = new cudaDeviceProp()) {
+            check(cudaGetDeviceProperties(prop, options.deviceId()), "cudaGetDeviceProperties");
+            key = new EngineCacheKey(EngineCacheKey.sha256(file), prop.name().getString(), prop.major() * 10 + prop.minor(),
+                    build.precision(), options.maxBatch(), nvinfer.getInferLibVersion());
+        }
         Path plan = options.engineCache().resolve(key.fileName());
-        IRuntime runtime = nvinfer.createInferRuntime(Logger.INSTANCE);
+        TensorRtSharedEngines.Shared shared = TensorRtSharedEngines.get(plan, options.deviceId(), Logger.INSTANCE,
+                runtime -> engine(runtime, file, spec, options, build, plan));
+        IExecutionContext context = shared.take(() -> "tiles of batch up to " + options.maxBatch() + " at patch "
+                + Arrays.toString(spec.patchSize()), Logger.INSTANCE::errors);
+        return new TensorRtEngine(shared, context, spec, options, plan);
+    }
+
+    /** The engine from the cache, or built, cached and deserialised when the cache has none that loads. */
+    private static ICudaEngine engine(IRuntime runtime, Path file, ModelSpec spec, BackendOptions options, TensorRtBuild build, Path plan) {
         ICudaEngine engine = null;
         if (Files.isRegularFile(plan)) {
             engine = deserialize(runtime, read(plan));
@@ -144,7 +164,17 @@ final class TensorRtEngine implements TileEngine {
                 throw new IllegalStateException("tensorrt: the engine just built does not deserialise: " + Logger.INSTANCE.errors());
             }
         }
-        return new TensorRtEngine(runtime, engine, spec, options.maxBatch(), plan);
+        return engine;
+    }
+
+    /**
+     * Frees what JavaCPP allocated for a builder-side object; for the objects TensorRT's factories return this is a
+     * no-op in bytedeco's presets (see {@link TensorRtSharedEngines}), and the builder's are made once per plan.
+     */
+    private static void free(Pointer p) {
+        if (p != null && !p.isNull()) {
+            p.close();
+        }
     }
 
     /** Where this engine's plan is cached. */
@@ -166,26 +196,27 @@ final class TensorRtEngine implements TileEngine {
                 }
                 throw BadInputException.of(file, "TensorRT's ONNX parser refuses it: " + errors);
             }
-            IBuilderConfig config = builder.createBuilderConfig();
-            configure(config, network, build);
-            IOptimizationProfile profile = builder.createOptimizationProfile();
-            profile.setDimensions(OnnxContract.INPUT, nvinfer.OptProfileSelector.kMIN, dims(spec, 1));
-            profile.setDimensions(OnnxContract.INPUT, nvinfer.OptProfileSelector.kOPT, dims(spec, options.maxBatch()));
-            profile.setDimensions(OnnxContract.INPUT, nvinfer.OptProfileSelector.kMAX, dims(spec, options.maxBatch()));
-            config.addOptimizationProfile(profile);
-            IHostMemory serialized = builder.buildSerializedNetwork(network, config);
-            if (serialized == null || serialized.isNull()) {
-                throw new IllegalStateException("tensorrt: building the engine failed: " + Logger.INSTANCE.errors());
+            try (IBuilderConfig config = builder.createBuilderConfig(); Dims64 one = dims(spec, 1); Dims64 most = dims(spec, options.maxBatch())) {
+                configure(config, network, build);
+                IOptimizationProfile profile = builder.createOptimizationProfile(); // owned by the builder
+                profile.setDimensions(OnnxContract.INPUT, nvinfer.OptProfileSelector.kMIN, one);
+                profile.setDimensions(OnnxContract.INPUT, nvinfer.OptProfileSelector.kOPT, most);
+                profile.setDimensions(OnnxContract.INPUT, nvinfer.OptProfileSelector.kMAX, most);
+                config.addOptimizationProfile(profile);
+                IHostMemory serialized = builder.buildSerializedNetwork(network, config);
+                if (serialized == null || serialized.isNull()) {
+                    throw new IllegalStateException("tensorrt: building the engine failed: " + Logger.INSTANCE.errors());
+                }
+                try (serialized) {
+                    byte[] bytes = new byte[Math.toIntExact(serialized.size())];
+                    new BytePointer(serialized.data()).capacity(serialized.size()).get(bytes);
+                    return bytes;
+                }
             }
-            byte[] bytes = new byte[Math.toIntExact(serialized.size())];
-            new BytePointer(serialized.data()).capacity(serialized.size()).get(bytes);
-            serialized.close();
-            config.close();
-            return bytes;
         } finally {
-            parser.close();
-            network.close();
-            builder.close();
+            free(parser);
+            free(network);
+            free(builder);
         }
     }
 
@@ -195,6 +226,7 @@ final class TensorRtEngine implements TileEngine {
      */
     private static void configure(IBuilderConfig config, INetworkDefinition network, TensorRtBuild build) {
         config.setMemoryPoolLimit(nvinfer.MemoryPoolType.kWORKSPACE, build.workspaceBytes());
+        config.clearFlag(nvinfer.BuilderFlag.kTF32); // on by default from Ampere on: FP32 layers compute in FP32 (EnginePrecision)
         if (build.fp16()) {
             config.setFlag(nvinfer.BuilderFlag.kFP16);
         }
@@ -205,7 +237,7 @@ final class TensorRtEngine implements TileEngine {
             config.setFlag(nvinfer.BuilderFlag.kOBEY_PRECISION_CONSTRAINTS);
             for (int i = 0; i < network.getNbLayers(); i++) {
                 ILayer layer = network.getLayer(i);
-                if (layer.getType() == nvinfer.LayerType.kNORMALIZATION) {
+                if (TensorRtEnums.isNormalization(layer.getType())) {
                     layer.setPrecision(nvinfer.DataType.kFLOAT);
                     for (int o = 0; o < layer.getNbOutputs(); o++) {
                         layer.setOutputType(o, nvinfer.DataType.kFLOAT);
@@ -251,13 +283,16 @@ final class TensorRtEngine implements TileEngine {
 
     @Override
     public synchronized float[] run(float[] input, long[] shape) {
+        check(cudaSetDevice(deviceId), "cudaSetDevice"); // the device is per thread: callers' pools and Spark executors differ
         int n = Math.toIntExact(shape[0]);
         if (n < 1 || n > maxBatch || input.length != n * inputPerSample) {
             throw new IllegalArgumentException("tensorrt: batch of " + Arrays.toString(shape) + " does not fit the engine (batch 1.."
                     + maxBatch + ", " + inputPerSample + " values per sample)");
         }
-        if (!context.setInputShape(OnnxContract.INPUT, dims(shape))) {
-            throw new IllegalStateException("tensorrt: input shape " + Arrays.toString(shape) + " refused: " + Logger.INSTANCE.errors());
+        try (Dims64 d = dims(shape)) {
+            if (!context.setInputShape(OnnxContract.INPUT, d)) {
+                throw new IllegalStateException("tensorrt: input shape " + Arrays.toString(shape) + " refused: " + Logger.INSTANCE.errors());
+            }
         }
         float[] out = new float[Math.toIntExact(n * outputPerSample)];
         try (FloatPointer host = new FloatPointer(input); FloatPointer result = new FloatPointer(out.length)) {
@@ -278,13 +313,23 @@ final class TensorRtEngine implements TileEngine {
     public synchronized void close() {
         if (!closed) {
             closed = true;
-            cudaFree(deviceInput);
-            cudaFree(deviceOutput);
-            cudaStreamDestroy(stream);
-            context.close();
-            engine.close();
-            runtime.close();
+            release();
         }
+    }
+
+    /** Frees the buffers and stream (what was made of them) and gives the context back for the next open. */
+    private void release() {
+        cudaSetDevice(deviceId);
+        if (!deviceInput.isNull()) {
+            cudaFree(deviceInput);
+        }
+        if (!deviceOutput.isNull()) {
+            cudaFree(deviceOutput);
+        }
+        if (!stream.isNull()) {
+            cudaStreamDestroy(stream);
+        }
+        shared.giveBack(context);
     }
 
     /** TensorRT's log: errors are kept for the next message, warnings go to stderr, the rest is dropped. */
@@ -295,12 +340,15 @@ final class TensorRtEngine implements TileEngine {
 
         @Override
         public void log(Severity severity, String msg) {
-            if (severity == Severity.kERROR || severity == Severity.kINTERNAL_ERROR) {
-                synchronized (errors) {
-                    errors.add(msg);
+            switch (TensorRtEnums.logAction(severity)) {
+                case KEEP_AS_ERROR -> {
+                    synchronized (errors) {
+                        errors.add(msg);
+                    }
                 }
-            } else if (severity == Severity.kWARNING) {
-                System.err.println("tensorrt: " + msg);
+                case PRINT_AS_WARNING -> System.err.println("tensorrt: " + msg);
+                case DROP -> {
+                }
             }
         }
 

@@ -79,7 +79,7 @@ public final class VolumeParity {
             }
         }
         List<String> failures = new ArrayList<>();
-        labels.check("validation volumes", failures, ParityTolerance.of(model.precision()));
+        labels.check("validation volumes", failures, ParityTolerance.of(model.precision(), model.enginePrecision()));
         return new Report(failures.isEmpty(), List.copyOf(golden.keySet()), labels.agreement(), labels.dice(), failures);
     }
 }

@@ -35,12 +35,12 @@ class BackendTest {
     @Test
     void providerSettingsCarryCacheFp16AndExhaustiveConvSearch() {
         BackendOptions o = new BackendOptions(2, true, dir.resolve("engines"), 1, 4);
-        Map<String, String> trt = OrtProviderSettings.tensorrt(o);
+        Map<String, String> trt = OrtProviderSettings.tensorrt(o, null);
         assertEquals("1", trt.get("trt_engine_cache_enable"));
         assertEquals(dir.resolve("engines").resolve("ort-trt").toAbsolutePath().toString(), trt.get("trt_engine_cache_path"));
         assertEquals("1", trt.get("trt_fp16_enable"));
         assertEquals("1", trt.get("device_id"));
-        assertEquals("0", OrtProviderSettings.tensorrt(new BackendOptions(2, false, dir, 0, 4)).get("trt_fp16_enable"));
+        assertEquals("0", OrtProviderSettings.tensorrt(new BackendOptions(2, false, dir, 0, 4), null).get("trt_fp16_enable"));
         assertEquals("EXHAUSTIVE", OrtProviderSettings.cuda(o).get("cudnn_conv_algo_search"));
         assertTrue(BackendOptions.cpu(2).engineCache().toString().contains("engines"));
         assertThrows(IllegalArgumentException.class, () -> new BackendOptions(0, false, dir, 0, 1));
@@ -85,7 +85,7 @@ class BackendTest {
         assertEquals("CUDAExecutionProvider: not in this ONNX Runtime build", AutoBackend.skipReason(Backend.ORT_CUDA, bare, cpuOnly));
         assertEquals(null, AutoBackend.skipReason(Backend.ORT_CPU, bare, cpuOnly));
         Path libs = Files.createDirectories(dir.resolve("libs"));
-        for (String f : new String[] {"libcudart.so.12.9.37", "libcublas.so.12.9.1", "libnvinfer.so.8.6.1", "libnvonnxparser.so.8.6.1"}) {
+        for (String f : new String[] {"libcuda.so.1", "libcudart.so.12.9.37", "libcublas.so.12.9.1", "libnvinfer.so.8.6.1", "libnvonnxparser.so.8.6.1"}) {
             Files.createFile(libs.resolve(f));
         }
         Path driver = Files.writeString(dir.resolve("version"), "NVRM version: NVIDIA UNIX x86_64 Kernel Module  575.51.03  Tue\n");

@@ -76,7 +76,7 @@ class TensorRtBuildTest {
     }
 
     @Test
-    void anExplicitlyQuantizedModelBuildsAsInt8WithoutACalibratorUpToTheGpu() throws Exception {
+    void anExplicitlyQuantizedModelIsPlannedAsInt8WithoutACalibratorAndAMissingTensorRtIsExplained() throws Exception {
         Path qdq = withQdq(exported(), OnnxMl.TensorProto.DataType.INT8, (byte) 0);
         try (OnnxModel cpu = OnnxModel.open(qdq, Backend.ORT_CPU, 1)) {
             // a valid Q/DQ model: ONNX Runtime runs it

@@ -1,0 +1,157 @@
+package org.e2enet.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.e2enet.cli.CommandLineTest.Result;
+import org.e2enet.core.metrics.EvaluationReport;
+import org.e2enet.devices.Machine;
+import org.e2enet.runtime.Backend;
+import org.e2enet.runtime.BackendOptions;
+import org.e2enet.runtime.OrtProviders;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The GPU suite: what only a machine with an NVIDIA GPU can show, run where one is ({@code mvn -B -ntp install -Pcuda
+ * -Dgroups=gpu}, README "GPU builds") and skipped, saying why, everywhere else. A small quickstart-like model is
+ * trained on the CPU once; then parity on each GPU backend in FP32 (TF32 off: the build sets
+ * {@code NVIDIA_TF32_OVERRIDE=0} for tests) and in FP16 (the reduced rules), an INT8 TensorRT engine from the s8
+ * calibrated model held to the calibration gate, training on the GPU after its engine check, and the engine caches
+ * reused.
+ */
+@Tag("gpu")
+class GpuSuiteTest {
+    @TempDir
+    static Path dir;
+    static Path data;
+    static Path bundle;
+    static Path onnx;
+
+    /** Why the suite cannot run here, or null where it can. */
+    static String noGpu;
+
+    /**
+     * Finds out whether this machine has an NVIDIA GPU that ONNX Runtime's CUDA provider starts on; where it has, trains
+     * and exports the model the tests share.
+     */
+    @BeforeAll
+    static void gpuAndModel() throws Exception {
+        Machine m = Machine.discover();
+        OrtProviders.Status cuda = OrtProviders.probe().stream().filter(s -> s.name().equals("CUDAExecutionProvider")).findFirst().orElseThrow();
+        noGpu = m.gpus().isEmpty() ? "no NVIDIA GPU here (" + m.gpuAbsentReason() + "): the GPU suite runs only where one is"
+                : !cuda.initialises() ? "ONNX Runtime's CUDA provider does not start here (" + cuda.reason() + "): build with -Pcuda" : null;
+        if (noGpu != null) {
+            return;
+        }
+        data = dir.resolve("phantoms");
+        bundle = dir.resolve("model");
+        onnx = dir.resolve("model.onnx");
+        ok(CommandLineTest.run("synth", "--out", data.toString(), "--cases", "8", "--test-cases", "2", "--shape", "32", "48", "48"));
+        ok(CommandLineTest.run("train", "--dataset", data.toString(), "--preset", "tiny", "--granularity", "channel", "--patch", "16", "48",
+                "48", "--out", bundle.toString(), "--epochs", "6", "--iters-per-epoch", "50"));
+        ok(CommandLineTest.run("export", "--model", bundle.toString(), "--out", onnx.toString()));
+    }
+
+    /** Each test is skipped, with the reason, where there is no GPU. */
+    @BeforeEach
+    void requireGpu() {
+        assumeTrue(noGpu == null, noGpu);
+    }
+
+    private static Result ok(Result r) {
+        assertEquals(0, r.code(), r.out() + r.err());
+        return r;
+    }
+
+    private static JsonNode parity(Path model, String backend, String... extra) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of("parity", "--model", bundle.toString(), "--onnx", model.toString(), "--backend",
+                backend, "--engine-cache", dir.resolve("engines").toString(), "--json"));
+        args.addAll(List.of(extra));
+        Result r = CommandLineTest.run(args.toArray(String[]::new));
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals(backend, j.get("backend").asText(), "the backend asked for is the one that ran");
+        return j;
+    }
+
+    @Test
+    void fp32ParityHoldsOnEveryGpuBackendWithTf32Off() throws Exception {
+        for (String backend : new String[] {"ort-cuda", "ort-trt", "tensorrt"}) {
+            JsonNode j = parity(onnx, backend);
+            assertTrue(j.get("passed").asBoolean(), backend + ": " + j);
+            assertEquals("fp32", j.get("report").get("tolerance").get("name").asText(), backend + " is held to the FP32 limits");
+        }
+    }
+
+    @Test
+    void fp16ParityHoldsOnTensorRtUnderTheReducedRules() throws Exception {
+        for (String backend : new String[] {"ort-trt", "tensorrt"}) {
+            JsonNode j = parity(onnx, backend, "--fp16");
+            assertTrue(j.get("passed").asBoolean(), backend + " --fp16: " + j);
+            assertTrue(j.get("report").get("tolerance").get("name").asText().contains("FP16"), j.toString());
+        }
+    }
+
+    @Test
+    void anInt8EngineBuiltFromTheS8CalibratedModelStaysWithinTheGate() throws Exception {
+        Path int8 = dir.resolve("model.int8.onnx");
+        ok(CommandLineTest.run("calibrate", "--onnx", onnx.toString(), "--dataset", data.toString(), "--precision", "int8", "--activations",
+                "s8", "--out", int8.toString()));
+        JsonNode gate = new ObjectMapper().readTree(dir.resolve("model.int8.calibration.json").toFile()).get("gate");
+        BackendOptions gpu = new BackendOptions(4, false, dir.resolve("engines"), 0, 8);
+        PrintWriter quiet = new PrintWriter(new StringWriter());
+        EvaluationReport fp32 = QuickstartCommand.predictAndEvaluate(onnx, Backend.ORT_CPU, BackendOptions.cpu(4), data, dir.resolve("p32"), quiet);
+        EvaluationReport trt = QuickstartCommand.predictAndEvaluate(int8, Backend.TENSORRT, gpu, data, dir.resolve("p8"), quiet);
+        double drop = (fp32.meanDice() - trt.meanDice()) * 100;
+        assertTrue(drop <= gate.get("maxDropPoints").asDouble(), "TensorRT INT8 drops " + drop + " Dice points, the gate allows "
+                + gate.get("maxDropPoints"));
+    }
+
+    @Test
+    void tinyTrainsOnTheGpuAfterItsEngineCheckPassesThere() {
+        Result r = ok(CommandLineTest.run("train", "--dataset", data.toString(), "--preset", "tiny", "--device", "gpu", "--out",
+                dir.resolve("gpu-model").toString(), "--epochs", "1", "--iters-per-epoch", "5"));
+        assertTrue(r.out().contains("engine check: PyTorch") && r.out().contains("gpu") && r.out().contains("passed"), r.out());
+    }
+
+    /** Every file under {@code d} with its modification time. */
+    private static Map<Path, FileTime> files(Path d) throws Exception {
+        Map<Path, FileTime> out = new TreeMap<>();
+        try (Stream<Path> s = Files.walk(d)) {
+            for (Path p : s.filter(Files::isRegularFile).toList()) {
+                out.put(p, Files.getLastModifiedTime(p));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void theEngineCachesAreWrittenOnceAndReused() throws Exception {
+        Path cache = dir.resolve("engines-reuse");
+        for (String backend : new String[] {"tensorrt", "ort-trt"}) {
+            ok(CommandLineTest.run("parity", "--model", bundle.toString(), "--onnx", onnx.toString(), "--backend", backend, "--engine-cache",
+                    cache.toString()));
+            Map<Path, FileTime> first = files(cache);
+            assertFalse(first.isEmpty(), backend + " cached nothing in " + cache);
+            ok(CommandLineTest.run("parity", "--model", bundle.toString(), "--onnx", onnx.toString(), "--backend", backend, "--engine-cache",
+                    cache.toString()));
+            assertEquals(first, files(cache), backend + ": the second run rebuilt or added an engine");
+        }
+    }
+}

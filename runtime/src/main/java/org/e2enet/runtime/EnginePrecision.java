@@ -1,0 +1,39 @@
+package org.e2enet.runtime;
+
+import java.util.Map;
+
+/**
+ * The arithmetic an engine computes an FP32 model in, which parity must know as well as the model's own precision
+ * ({@link ParityTolerance#of(org.e2enet.core.onnx.ModelPrecision, EnginePrecision)}).
+ *
+ * <p>e2enet turns TF32 off wherever the engine lets it: ONNX Runtime's CUDA provider ({@code use_tf32=0}) and native
+ * TensorRT (the {@code kTF32} builder flag cleared). ONNX Runtime's TensorRT provider has no such option, and
+ * TensorRT enables TF32 by default on Ampere and newer GPUs, so {@code ort-trt} computes FP32 models in TF32 unless
+ * the process runs with {@code NVIDIA_TF32_OVERRIDE=0}, which NVIDIA's libraries honour.
+ */
+public enum EnginePrecision {
+    /** IEEE single precision throughout. */
+    FP32,
+    /** Tensor-core TF32 for convolutions and matrix products (10-bit mantissa). */
+    TF32,
+    /** FP16 kernels allowed (TensorRT with {@code --fp16}). */
+    FP16;
+
+    /** The environment variable NVIDIA's libraries read to turn TF32 off for the whole process. */
+    public static final String TF32_OVERRIDE = "NVIDIA_TF32_OVERRIDE";
+
+    /** Whether parity must use the reduced-precision rules for it. */
+    public boolean reduced() {
+        return this != FP32;
+    }
+
+    /** What {@code backend} with {@code options} computes in, in a process with environment {@code env}. */
+    public static EnginePrecision of(Backend backend, BackendOptions options, Map<String, String> env) {
+        return switch (backend) {
+            case ORT_CPU, ORT_CUDA -> FP32;
+            case TENSORRT -> options.fp16() ? FP16 : FP32;
+            case ORT_TRT -> options.fp16() ? FP16 : "0".equals(env.get(TF32_OVERRIDE)) ? FP32 : TF32;
+            case AUTO -> throw new IllegalArgumentException("auto is resolved to a backend before it computes anything");
+        };
+    }
+}

@@ -1,0 +1,87 @@
+package org.e2enet.runtime;
+
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.bytedeco.tensorrt.global.nvinfer;
+import org.bytedeco.tensorrt.nvinfer.ICudaEngine;
+import org.bytedeco.tensorrt.nvinfer.IExecutionContext;
+import org.bytedeco.tensorrt.nvinfer.ILogger;
+import org.bytedeco.tensorrt.nvinfer.IRuntime;
+
+/**
+ * The native TensorRT objects of this process, made once and reused: one runtime, one deserialised engine per
+ * cached plan and device, and its execution contexts, handed out to one {@link TensorRtEngine} at a time and taken
+ * back on its close.
+ *
+ * <p>Why reuse instead of delete: bytedeco's TensorRT 10 presets (1.5.12) register no deallocator on the objects
+ * that native factories return ({@code createInferRuntime}, {@code deserializeCudaEngine},
+ * {@code createExecutionContext}), so {@code close()} on them does nothing and TensorRT 10 has no {@code destroy()}
+ * (javacpp-presets issue 1699). Deleting them is impossible from Java; creating them per open would leak an engine's
+ * weights and a context's activation memory on the GPU every time ({@code plan} opens up to six engines a variant in
+ * one process). Reused, a process holds at most one engine per plan and as many contexts as were open at once.
+ */
+final class TensorRtSharedEngines {
+    private static IRuntime runtime;
+    private static final Map<String, Shared> ENGINES = new HashMap<>();
+
+    private TensorRtSharedEngines() {
+    }
+
+    /** One engine and its idle contexts. */
+    static final class Shared {
+        private final ICudaEngine engine;
+        private final Deque<IExecutionContext> idle = new ArrayDeque<>();
+
+        private Shared(ICudaEngine engine) {
+            this.engine = engine;
+        }
+
+        /**
+         * An idle context, or a new one; a context TensorRT cannot create (its activation memory for the profile's
+         * largest batch does not fit the GPU) is an error saying so, {@code what} naming the tiles.
+         */
+        synchronized IExecutionContext take(Supplier<String> what, Supplier<String> errors) {
+            IExecutionContext c = idle.poll();
+            if (c != null) {
+                return c;
+            }
+            c = engine.createExecutionContext();
+            if (c == null || c.isNull()) {
+                throw new IllegalStateException("tensorrt: no execution context for " + what.get() + " (" + errors.get()
+                        + "); it needs more GPU memory than is free");
+            }
+            return c;
+        }
+
+        /** Takes back a context for the next {@link #take}. */
+        synchronized void giveBack(IExecutionContext c) {
+            idle.push(c);
+        }
+    }
+
+    /**
+     * The engine of {@code plan} on device {@code deviceId} (the caller has made it current), loaded by {@code load}
+     * from this process's runtime the first time.
+     */
+    static synchronized Shared get(Path plan, int deviceId, ILogger logger, Function<IRuntime, ICudaEngine> load) {
+        String key = plan.toAbsolutePath() + "@" + deviceId;
+        Shared s = ENGINES.get(key);
+        if (s == null) {
+            if (runtime == null) {
+                IRuntime r = nvinfer.createInferRuntime(logger);
+                if (r == null || r.isNull()) {
+                    throw new IllegalStateException("tensorrt: createInferRuntime failed");
+                }
+                runtime = r;
+            }
+            s = new Shared(load.apply(runtime));
+            ENGINES.put(key, s);
+        }
+        return s;
+    }
+}
