@@ -33,8 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * -Dgroups=gpu}, README "GPU builds") and skipped, saying why, everywhere else. A small quickstart-like model is
  * trained on the CPU once; then parity on each GPU backend in FP32 (TF32 off: the build sets
  * {@code NVIDIA_TF32_OVERRIDE=0} for tests) and in FP16 (the reduced rules), an INT8 TensorRT engine from the s8
- * calibrated model held to the calibration gate, training on the GPU after its engine check, and the engine caches
- * reused.
+ * calibrated model held to the calibration gate, training on the GPU after its engine check (its golden logits in true
+ * FP32: parity on the CPU holds the FP32 limits), and the engine caches reused.
  */
 @Tag("gpu")
 class GpuSuiteTest {
@@ -124,10 +124,15 @@ class GpuSuiteTest {
     }
 
     @Test
-    void tinyTrainsOnTheGpuAfterItsEngineCheckPassesThere() {
+    void tinyTrainsOnTheGpuAfterItsEngineCheckPassesThereAndItsGoldenLogitsAreTrueFp32() throws Exception {
+        Path gpuModel = dir.resolve("gpu-model");
         Result r = ok(CommandLineTest.run("train", "--dataset", data.toString(), "--preset", "tiny", "--device", "gpu", "--out",
-                dir.resolve("gpu-model").toString(), "--epochs", "1", "--iters-per-epoch", "5"));
+                gpuModel.toString(), "--epochs", "1", "--iters-per-epoch", "5"));
         assertTrue(r.out().contains("engine check: PyTorch") && r.out().contains("gpu") && r.out().contains("passed"), r.out());
+        Path exported = dir.resolve("gpu-model.onnx");
+        ok(CommandLineTest.run("export", "--model", gpuModel.toString(), "--out", exported.toString()));
+        Result parity = CommandLineTest.run("parity", "--model", gpuModel.toString(), "--onnx", exported.toString(), "--backend", "ort-cpu");
+        assertEquals(0, parity.code(), "the fixtures of a GPU-trained bundle hold the FP32 limits on the CPU: " + parity.out());
     }
 
     /** Every file under {@code d} with its modification time. */

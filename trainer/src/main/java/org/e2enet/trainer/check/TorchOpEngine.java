@@ -15,6 +15,7 @@ import org.e2enet.core.check.OpInputs;
 import org.e2enet.core.check.Quantity;
 import org.e2enet.core.spec.UnitBlock;
 import org.e2enet.trainer.nn.ConvMode;
+import org.e2enet.trainer.nn.DeviceConstants;
 import org.e2enet.trainer.nn.Ops;
 
 /** The training engine under check: each operation run through {@link Ops}, the code training runs, with DJL's autograd. */
@@ -72,7 +73,7 @@ final class TorchOpEngine implements OpEngine {
             case HEAD -> Ops.head(x, w);
             case TRANSPOSED_CONV -> Ops.transposedConv(x, w);
             case MAX_POOL -> Ops.maxPool(x, op.kernel());
-            case INSTANCE_NORM -> Ops.instanceNorm(x, w, b);
+            case INSTANCE_NORM -> Ops.instanceNorm(x, w, b, new DeviceConstants(x.getManager()));
             case LEAKY_RELU -> Ops.leakyRelu(x);
             case DEPTH_SHIFT -> Ops.depthShift(x, op.groups());
         };

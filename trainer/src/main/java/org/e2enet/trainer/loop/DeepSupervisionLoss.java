@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import org.e2enet.core.spec.ModelSpec;
+import org.e2enet.trainer.nn.DeviceConstants;
 
 /**
  * nnU-Net's loss with deep supervision (E2ENET.md section 2): sum over heads h of w_h (CE + soft Dice), w_h
@@ -16,11 +17,16 @@ public final class DeepSupervisionLoss {
     /** Dice smoothing. */
     public static final float SMOOTH = 1e-5f;
     private final ModelSpec spec;
+    private final DeviceConstants constants;
     private final double[] weights;
 
-    /** @param spec the network (its pools give head resolutions) */
-    public DeepSupervisionLoss(ModelSpec spec) {
+    /**
+     * @param spec the network (its pools give head resolutions)
+     * @param constants the scalar constants, on the device the loss is computed on
+     */
+    public DeepSupervisionLoss(ModelSpec spec, DeviceConstants constants) {
         this.spec = spec;
+        this.constants = constants;
         int heads = spec.pools() - 1;
         weights = new double[heads];
         double sum = 0;
@@ -43,14 +49,18 @@ public final class DeepSupervisionLoss {
         NDArray total = null;
         for (int h = 0; h < heads.size(); h++) {
             NDArray t = downsample(target, h);
-            NDArray term = single(heads.get(h), t).mul((float) weights[h]);
+            NDArray term = single(heads.get(h), t, constants).mul(constants.float32((float) weights[h]));
             total = total == null ? term : total.add(term);
         }
         return total;
     }
 
-    /** CE + (-soft Dice) of one head's logits (N, K, D, H, W) against labels (N, D, H, W). */
-    public static NDArray single(NDArray logits, NDArray labels) {
+    /**
+     * CE + (-soft Dice) of one head's logits (N, K, D, H, W) against labels (N, D, H, W).
+     *
+     * @param constants the scalar constants, on the logits' device
+     */
+    public static NDArray single(NDArray logits, NDArray labels, DeviceConstants constants) {
         int k = (int) logits.getShape().get(1);
         NDArray oneHot = labels.toType(DataType.INT64, false).oneHot(k).transpose(0, 4, 1, 2, 3).toType(DataType.FLOAT32, false);
         NDArray logp = logits.logSoftmax(1);
@@ -62,7 +72,9 @@ public final class DeepSupervisionLoss {
         NDArray tp = pc.mul(yc).sum(new int[] {1});
         NDArray fp = pc.sum(new int[] {1}).sub(tp);
         NDArray fn = yc.sum(new int[] {1}).sub(tp);
-        NDArray dice = tp.mul(2).add(SMOOTH).div(tp.mul(2).add(fp).add(fn).add(SMOOTH).clip(1e-8f, Float.MAX_VALUE));
+        NDArray twoTp = tp.mul(constants.float32(2));
+        NDArray smooth = constants.float32(SMOOTH);
+        NDArray dice = twoTp.add(smooth).div(twoTp.add(fp).add(fn).add(smooth).clip(1e-8f, Float.MAX_VALUE));
         NDArray fgDice = dice.get(new NDIndex("1:")).mean();
         return ce.sub(fgDice);
     }

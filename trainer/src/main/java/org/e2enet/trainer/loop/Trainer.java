@@ -39,6 +39,7 @@ import org.e2enet.trainer.data.TrainingCase;
 import org.e2enet.trainer.dsff.Dsff;
 import org.e2enet.trainer.dsff.TopologyUpdate;
 import org.e2enet.trainer.nn.ConvMode;
+import org.e2enet.trainer.nn.DeviceConstants;
 import org.e2enet.trainer.nn.E2ENetModel;
 import org.e2enet.trainer.nn.ModelParameters;
 import org.e2enet.trainer.nn.WindowNetwork;
@@ -83,10 +84,10 @@ public final class Trainer {
         TrainingEngineCheck.Choice engine = TrainingEngineCheck.choose(spec, config.convMode(), device);
         listener.message("engine check: " + engine.chosen().summary() + (config.convMode() == ConvMode.AUTO
                 ? "; convolutions run as " + engine.mode().label() : ""));
-        try (NDManager base = NDManager.newBaseManager(device)) {
-            State state = config.resume() ? resume(spec, base) : fresh(spec, base);
+        try (NDManager base = NDManager.newBaseManager(device); DeviceConstants constants = new DeviceConstants(base)) {
+            State state = config.resume() ? resume(spec, base, constants) : fresh(spec, base, constants);
             try {
-                return loop(spec, data, split[0], split[1], patch, base, state, engine.mode());
+                return loop(spec, data, split[0], split[1], patch, base, constants, state, engine.mode());
             } catch (TrainingDivergedException e) {
                 throw new TrainingDivergedException(e.loss(), divergenceCause(spec, engine.mode(), device));
             } finally {
@@ -136,20 +137,20 @@ public final class Trainer {
         }
     }
 
-    private State fresh(ModelSpec spec, NDManager base) {
+    private State fresh(ModelSpec spec, NDManager base, DeviceConstants constants) {
         if (Files.exists(config.out())) {
             throw BadInputException.of(config.out(), "already exists; pass --resume to continue it or choose another --out");
         }
         ModelParameters params = ModelParameters.initialise(spec, base, config.seed());
         Dsff dsff = Dsff.isSparse(spec) ? Dsff.initialise(spec, base, new SplittableRandom(config.seed() * 31 + 7)) : null;
-        NesterovSgd opt = new NesterovSgd(config.momentum(), config.weightDecay(), config.clipNorm(), base);
+        NesterovSgd opt = new NesterovSgd(config.momentum(), config.weightDecay(), config.clipNorm(), constants, base);
         if (dsff != null) {
             dsff.apply(params.all(), List.of());
         }
         return new State(params, dsff, opt, 0, new ProgressLog(spec.numClasses() - 1));
     }
 
-    private State resume(ModelSpec spec, NDManager base) {
+    private State resume(ModelSpec spec, NDManager base, DeviceConstants constants) {
         ModelBundle b = ModelBundle.read(config.out());
         if (!b.spec().equals(spec)) {
             throw BadInputException.of(config.out().resolve(ModelBundle.MANIFEST), "was trained with another spec; resume needs the same one");
@@ -174,7 +175,7 @@ public final class Trainer {
         }
         ModelParameters params = ModelParameters.fromTensors(spec, b.weights(), base);
         Dsff dsff = Dsff.isSparse(spec) ? Dsff.fromTensors(spec, b.masks(), base) : null;
-        NesterovSgd opt = new NesterovSgd(config.momentum(), config.weightDecay(), config.clipNorm(), base);
+        NesterovSgd opt = new NesterovSgd(config.momentum(), config.weightDecay(), config.clipNorm(), constants, base);
         for (Tensor t : b.optimizer().tensors().values()) {
             String name = t.name().substring("momentum.".length());
             opt.setBuffer(name, t.floats(), new Shape(t.shape()));
@@ -207,9 +208,9 @@ public final class Trainer {
     }
 
     private EpochRecord loop(ModelSpec spec, PreprocessedData data, List<TrainingCase> train, List<TrainingCase> val, Shape3 patch,
-                             NDManager base, State st, ConvMode convMode) throws IOException, InterruptedException {
-        E2ENetModel model = new E2ENetModel(spec, st.params(), convMode);
-        DeepSupervisionLoss lossFn = new DeepSupervisionLoss(spec);
+                             NDManager base, DeviceConstants constants, State st, ConvMode convMode) throws IOException, InterruptedException {
+        E2ENetModel model = new E2ENetModel(spec, st.params(), convMode, constants);
+        DeepSupervisionLoss lossFn = new DeepSupervisionLoss(spec, constants);
         TrainingStep step = new TrainingStep(model, lossFn, st.optimizer(), st.dsff(), base, times);
         TrainingConfig run = config;
         long total = run.totalIterations();
@@ -255,7 +256,7 @@ public final class Trainer {
                 }
                 boolean stop = epoch < run.epochs() - 1 && listener.stopAfter(last);
                 boolean end = epoch == run.epochs() - 1 || stop;
-                writeBundle(run, spec, data, st, epoch + 1, end ? golden(model, valSampler, val, patch, base) : null);
+                writeBundle(run, spec, data, st, epoch + 1, end ? golden(spec, st, model, valSampler, val, patch, base) : null);
                 listener.epochDone(last);
                 if (stop) {
                     listener.message("stopped after epoch " + (epoch + 1) + " of " + run.epochs() + ": the time budget is spent");
@@ -324,7 +325,23 @@ public final class Trainer {
      * Parity fixtures: validation patches and the model's eval-mode head-0 logits on them, and the model's
      * sliding-window segmentation ({@code golden.seg.{case}}, on the preprocessed grid) of up to
      * {@value #GOLDEN_VOLUMES} validation volumes, which {@code e2enet parity --dataset} compares with the runtime's.
+     * Always in FP32: a run on the GPU computes them on the CPU.
      */
+    private GoldenFixtures golden(ModelSpec spec, State st, E2ENetModel model, PatchSampler sampler, List<TrainingCase> val, Shape3 patch,
+                                  NDManager base) {
+        if (config.device() == TrainingDevice.CPU) {
+            return golden(model, sampler, val, patch, base);
+        }
+        // cuDNN may compute a GPU's convolutions in TF32 (Ampere and newer), which parity's FP32 limits cannot hold: the
+        // fixtures are computed in true FP32 on the CPU, by a copy of the weights, in the convolution mode the CPU's own
+        // engine check chooses
+        try (NDManager cpu = NDManager.newBaseManager(ai.djl.Device.cpu());
+             ModelParameters copy = ModelParameters.fromTensors(spec, st.params().toTensors(), cpu)) {
+            ConvMode mode = TrainingEngineCheck.choose(spec, ConvMode.AUTO, ai.djl.Device.cpu()).mode();
+            return golden(new E2ENetModel(spec, copy, mode), sampler, val, patch, cpu);
+        }
+    }
+
     private GoldenFixtures golden(E2ENetModel model, PatchSampler sampler, List<TrainingCase> val, Shape3 patch, NDManager base) {
         WindowNetwork net = new WindowNetwork(model, base);
         Map<String, GoldenFixtures.CaseLabels> segmentations = new java.util.TreeMap<>();

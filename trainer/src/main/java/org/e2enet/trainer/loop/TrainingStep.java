@@ -18,7 +18,9 @@ import org.e2enet.trainer.optim.NesterovSgd;
 /**
  * One training iteration: forward with all heads, deep-supervision loss, backward, Nesterov step, masks
  * re-applied to weights and momentum. Every temporary lives in a per-iteration manager that is closed at
- * the end, so the number of live arrays stays flat however long training runs.
+ * the end, so the number of live arrays stays flat however long training runs. The loss is the one value an
+ * iteration reads back from the device (a synchronisation on a GPU); the network, loss and optimizer take their
+ * scalars from {@link org.e2enet.trainer.nn.DeviceConstants}.
  */
 public final class TrainingStep {
     private final E2ENetModel model;
@@ -27,6 +29,7 @@ public final class TrainingStep {
     private final Dsff dsff;
     private final NDManager base;
     private final StepTimes times;
+    private long hostReads;
 
     /**
      * @param dsff the masks, or null for a dense network
@@ -55,7 +58,7 @@ public final class TrainingStep {
                 NDArray l = loss.compute(heads, y);
                 c = System.nanoTime();
                 gc.backward(l);
-                value = l.getFloat();
+                value = readLoss(l);
             }
         } catch (EngineException e) {
             throw outOfMemory(e, batch);
@@ -70,6 +73,17 @@ public final class TrainingStep {
             throw new TrainingDivergedException(value);
         }
         return value;
+    }
+
+    /** The iteration's one read from the device, counted. */
+    private double readLoss(NDArray loss) {
+        hostReads++;
+        return loss.getFloat();
+    }
+
+    /** Values read back from the device so far: one per iteration. */
+    long hostReads() {
+        return hostReads;
     }
 
     private static RuntimeException outOfMemory(EngineException e, Batch batch) {

@@ -16,13 +16,26 @@ public final class E2ENetModel {
     private final Topology topology;
     private final ModelParameters params;
     private final ConvMode convMode;
+    private final DeviceConstants constants;
 
     /**
+     * A model with its own scalar constants, in the parameters' manager.
+     *
      * @param spec the network
      * @param params its parameters
      * @param convMode how (1,3,3) convs run: a concrete mode, not {@link ConvMode#AUTO}
      */
     public E2ENetModel(ModelSpec spec, ModelParameters params, ConvMode convMode) {
+        this(spec, params, convMode, new DeviceConstants(params.manager()));
+    }
+
+    /**
+     * @param spec the network
+     * @param params its parameters
+     * @param convMode how (1,3,3) convs run: a concrete mode, not {@link ConvMode#AUTO}
+     * @param constants the scalar constants, on the parameters' device
+     */
+    public E2ENetModel(ModelSpec spec, ModelParameters params, ConvMode convMode, DeviceConstants constants) {
         if (convMode == ConvMode.AUTO) {
             throw new IllegalArgumentException("ConvMode.AUTO is resolved by the engine check before a model runs");
         }
@@ -30,6 +43,7 @@ public final class E2ENetModel {
         this.topology = spec.topology();
         this.params = params;
         this.convMode = convMode;
+        this.constants = constants;
     }
 
     /** The spec. */
@@ -59,7 +73,7 @@ public final class E2ENetModel {
             NDArray w = params.get(layer.weightName());
             NDArray b = params.get(layer.biasName());
             NDArray y = Ops.conv133(shifted, w, b, layer.stride(), convMode);
-            return Ops.leakyRelu(Ops.instanceNorm(y, params.get(layer.normWeightName()), params.get(layer.normBiasName())));
+            return Ops.leakyRelu(Ops.instanceNorm(y, params.get(layer.normWeightName()), params.get(layer.normBiasName()), constants));
         }
 
         @Override

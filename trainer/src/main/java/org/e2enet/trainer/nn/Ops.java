@@ -143,8 +143,12 @@ public final class Ops {
                 .transpose(0, 4, 1, 5, 2, 6, 3, 7).reshape(s[0], w[1], s[2] * w[2], s[3] * w[3], s[4] * w[4]);
     }
 
-    /** Instance normalisation with affine gamma/beta; instance statistics at train and eval time. */
-    public static NDArray instanceNorm(NDArray x, NDArray gamma, NDArray beta) {
+    /**
+     * Instance normalisation with affine gamma/beta; instance statistics at train and eval time.
+     *
+     * @param constants where the epsilon comes from, on x's device
+     */
+    public static NDArray instanceNorm(NDArray x, NDArray gamma, NDArray beta, DeviceConstants constants) {
         long[] s = x.getShape().getShape();
         long c = s[1];
         // PyTorch's engine reduces one axis at a time: flatten the spatial axes
@@ -152,7 +156,7 @@ public final class Ops {
         NDArray mean = flat.mean(LAST, true);
         NDArray centred = flat.sub(mean);
         NDArray var = centred.square().mean(LAST, true);
-        NDArray normed = centred.div(var.add(UnitBlock.NORM_EPSILON).sqrt()).reshape(x.getShape());
+        NDArray normed = centred.div(var.add(constants.float32(UnitBlock.NORM_EPSILON)).sqrt()).reshape(x.getShape());
         return normed.mul(local(gamma.reshape(1, c, 1, 1, 1), x)).add(local(beta.reshape(1, c, 1, 1, 1), x));
     }
 

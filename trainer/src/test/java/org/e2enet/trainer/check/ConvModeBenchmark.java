@@ -14,6 +14,7 @@ import org.e2enet.core.spec.ModelSpec;
 import org.e2enet.core.spec.Presets;
 import org.e2enet.trainer.loop.DeepSupervisionLoss;
 import org.e2enet.trainer.nn.ConvMode;
+import org.e2enet.trainer.nn.DeviceConstants;
 import org.e2enet.trainer.nn.E2ENetModel;
 import org.e2enet.trainer.nn.ModelParameters;
 import org.junit.jupiter.api.Test;
@@ -44,10 +45,11 @@ class ConvModeBenchmark {
         double[][] ms = new double[MODES.size()][rounds];
         try (NDManager base = NDManager.newBaseManager()) {
             ModelParameters params = ModelParameters.initialise(spec, base, 7);
-            DeepSupervisionLoss loss = new DeepSupervisionLoss(spec);
+            DeviceConstants constants = new DeviceConstants(base);
+            DeepSupervisionLoss loss = new DeepSupervisionLoss(spec, constants);
             for (int r = -1; r < rounds; r++) {
                 for (int m = 0; m < MODES.size(); m++) {
-                    E2ENetModel model = new E2ENetModel(spec, params, MODES.get(m));
+                    E2ENetModel model = new E2ENetModel(spec, params, MODES.get(m), constants);
                     try (NDManager im = base.newSubManager()) {
                         NDArray x = im.create(image, new Shape(2, 1, p[0], p[1], p[2]));
                         NDArray y = im.create(labels, new Shape(2, p[0], p[1], p[2]));

@@ -32,6 +32,7 @@ import org.e2enet.trainer.data.PreprocessedData;
 import org.e2enet.trainer.dsff.Dsff;
 import org.e2enet.trainer.check.TrainingEngineCheck;
 import org.e2enet.trainer.nn.ConvMode;
+import org.e2enet.trainer.nn.DeviceConstants;
 import org.e2enet.trainer.nn.E2ENetModel;
 import org.e2enet.trainer.nn.ModelParameters;
 import org.e2enet.trainer.optim.NesterovSgd;
@@ -248,10 +249,11 @@ public class TrainerTest {
     void arrayCountStaysFlatOverManyIterations() throws Exception {
         PreprocessedData data = PreprocessedData.load(PreprocessedData.ensurePreprocessed(dataset, ProgressListener.NONE),
                 ProgressListener.NONE);
-        try (NDManager base = NDManager.newBaseManager(); ModelParameters p = ModelParameters.initialise(SPEC, base, 1);
-             NesterovSgd opt = new NesterovSgd(0.99, 3e-5, 12, base); Dsff dsff = Dsff.initialise(SPEC, base, new SplittableRandom(2))) {
-            TrainingStep step = new TrainingStep(new E2ENetModel(SPEC, p, TrainingEngineCheck.choose(SPEC, ConvMode.AUTO, Device.cpu()).mode()), new DeepSupervisionLoss(SPEC), opt, dsff,
-                    base, new StepTimes());
+        try (NDManager base = NDManager.newBaseManager(); DeviceConstants constants = new DeviceConstants(base);
+             ModelParameters p = ModelParameters.initialise(SPEC, base, 1); NesterovSgd opt = new NesterovSgd(0.99, 3e-5, 12, constants, base);
+             Dsff dsff = Dsff.initialise(SPEC, base, new SplittableRandom(2))) {
+            TrainingStep step = new TrainingStep(new E2ENetModel(SPEC, p, TrainingEngineCheck.choose(SPEC, ConvMode.AUTO, Device.cpu()).mode(), constants),
+                    new DeepSupervisionLoss(SPEC, constants), opt, dsff, base, new StepTimes());
             BatchSource.Assembler batches = new BatchSource.Assembler(new PatchSampler(data.cases(), new Shape3(16, 32, 32)),
                     new Augmenter(true), 2);
             SplittableRandom rng = new SplittableRandom(3);

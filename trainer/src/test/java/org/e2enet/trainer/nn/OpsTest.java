@@ -145,7 +145,7 @@ class OpsTest {
         float[] r = random(xv.length);
         float[] out;
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray y = Ops.instanceNorm(x, g, b);
+            NDArray y = Ops.instanceNorm(x, g, b, new DeviceConstants(m));
             out = y.toFloatArray();
             gc.backward(y.mul(m.create(r, new Shape(s))).sum());
         }

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.Map;
+import org.e2enet.trainer.nn.DeviceConstants;
 import org.junit.jupiter.api.Test;
 
 class NesterovSgdTest {
@@ -19,7 +20,7 @@ class NesterovSgdTest {
         double wd = 0.01;
         double lr = 0.1;
         double clip = 12;
-        try (NDManager m = NDManager.newBaseManager(); NesterovSgd opt = new NesterovSgd(mu, wd, clip, m)) {
+        try (NDManager m = NDManager.newBaseManager(); NesterovSgd opt = new NesterovSgd(mu, wd, clip, new DeviceConstants(m), m)) {
             NDArray p = m.create(p0.clone(), new Shape(3));
             p.setRequiresGradient(true);
             NDArray cn = m.create(c, new Shape(3));
@@ -29,7 +30,7 @@ class NesterovSgdTest {
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                     gc.backward(p.mul(cn).sum());
                 }
-                double norm = opt.step(Map.of("w", p), lr);
+                double norm = opt.step(Map.of("w", p), lr).getDouble();
                 assertEquals(13.0, norm, 1e-5);
                 double scale = clip / (13.0 + 1e-6);
                 double[] g = new double[3];
