@@ -86,8 +86,8 @@ final class ParityCommand implements Callable<Integer> {
                 row(o, "max |logits - golden|", r.maxAbsDiff(), 1e-3 * r.scale(), r.maxAbsDiff() <= 1e-3 * r.scale());
                 row(o, "mean |logits - golden|", r.meanAbsDiff(), 1e-5 * r.scale(), r.meanAbsDiff() <= 1e-5 * r.scale());
             } else {
-                o.printf(Locale.ROOT, "%-34s %-14.3g %-16s %s%n", "max |logits - golden|", r.maxAbsDiff(), "-", "not a check for " + r.precision());
-                o.printf(Locale.ROOT, "%-34s %-14.3g %-16s %s%n", "mean |logits - golden|", r.meanAbsDiff(), "-", "not a check for " + r.precision());
+                o.printf(Locale.ROOT, "%-34s %-14.3g %-16s %s%n", "max |logits - golden|", r.maxAbsDiff(), "-", "not a check under the " + t.name() + " rules");
+                o.printf(Locale.ROOT, "%-34s %-14.3g %-16s %s%n", "mean |logits - golden|", r.meanAbsDiff(), "-", "not a check under the " + t.name() + " rules");
             }
             agreementRows(o, "", r.argmaxAgreement(), r.dicePerClass(), t);
             o.printf(Locale.ROOT, "%-34s %-14d %-16s %s%n", "graph true FLOPs", r.graphTrueFlops(),

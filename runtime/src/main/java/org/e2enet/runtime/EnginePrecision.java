@@ -27,12 +27,17 @@ public enum EnginePrecision {
         return this != FP32;
     }
 
+    /** Whether the process environment {@code env} turns TF32 off in NVIDIA's libraries. */
+    public static boolean tf32Off(Map<String, String> env) {
+        return "0".equals(env.get(TF32_OVERRIDE));
+    }
+
     /** What {@code backend} with {@code options} computes in, in a process with environment {@code env}. */
     public static EnginePrecision of(Backend backend, BackendOptions options, Map<String, String> env) {
         return switch (backend) {
             case ORT_CPU, ORT_CUDA -> FP32;
             case TENSORRT -> options.fp16() ? FP16 : FP32;
-            case ORT_TRT -> options.fp16() ? FP16 : "0".equals(env.get(TF32_OVERRIDE)) ? FP32 : TF32;
+            case ORT_TRT -> options.fp16() ? FP16 : tf32Off(env) ? FP32 : TF32;
             case AUTO -> throw new IllegalArgumentException("auto is resolved to a backend before it computes anything");
         };
     }

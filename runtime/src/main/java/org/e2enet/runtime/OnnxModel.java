@@ -57,9 +57,9 @@ public final class OnnxModel implements TileNetwork, AutoCloseable {
     /** {@link #open(Path, Backend, BackendOptions)} for a model already read. */
     public static OnnxModel open(E2eNetOnnx onnx, Backend backend, BackendOptions options) {
         if (backend != Backend.AUTO) {
-            return new OnnxModel(engine(onnx, backend, options), onnx, backend, options, backend.label());
+            return own(engine(onnx, backend, options), onnx, backend, options, backend.label());
         }
-        return openAuto(onnx, options, GpuStack.scan(), OrtProviders.probe(), OnnxModel::engine);
+        return openAuto(onnx, options, GpuStack.scan(), OrtProviders.probe(options.deviceId()), OnnxModel::engine);
     }
 
     /** How an engine of one backend is started (a seam for tests: real engines need GPUs). */
@@ -82,18 +82,30 @@ public final class OnnxModel implements TileNetwork, AutoCloseable {
                 skipped.add(b.label() + " unavailable: " + ruledOut);
                 continue;
             }
+            TileEngine engine;
             try {
-                TileEngine engine = starter.start(onnx, b, options);
-                String why = skipped.isEmpty() ? "" : " (" + String.join("; ", skipped) + ")";
-                return new OnnxModel(engine, onnx, b, options, "auto chose " + b.label() + why);
+                engine = starter.start(onnx, b, options);
             } catch (RuntimeException | LinkageError e) {
                 if (b == Backend.ORT_CPU) {
                     throw e;
                 }
                 skipped.add(b.label() + " failed: " + failure(e));
+                continue;
             }
+            String why = skipped.isEmpty() ? "" : " (" + String.join("; ", skipped) + ")";
+            return own(engine, onnx, b, options, "auto chose " + b.label() + why);
         }
         throw new IllegalStateException("unreachable: ort-cpu is always tried");
+    }
+
+    /** The model around a started {@code engine}; the engine is closed if the model cannot be made. */
+    private static OnnxModel own(TileEngine engine, E2eNetOnnx onnx, Backend backend, BackendOptions options, String choice) {
+        try {
+            return new OnnxModel(engine, onnx, backend, options, choice);
+        } catch (RuntimeException e) {
+            engine.close();
+            throw e;
+        }
     }
 
     /** A start's failure in a few words: its kind unless ours, and the reason in parentheses when the message has one. */

@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtProviderOptions;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.providers.OrtCUDAProviderOptions;
 import ai.onnxruntime.providers.OrtTensorRTProviderOptions;
@@ -75,8 +76,13 @@ final class OrtEngine implements TileEngine {
             if (profilePrefix != null) {
                 o.enableProfiling(profilePrefix.toString());
             }
-            addProviders(o, backend, options, spec);
-            return source.create(env, o);
+            List<OrtProviderOptions> made = new java.util.ArrayList<>();
+            try {
+                addProviders(o, backend, options, spec, made);
+                return source.create(env, o);
+            } finally {
+                made.forEach(OrtProviderOptions::close);
+            }
         }
     }
 
@@ -94,18 +100,24 @@ final class OrtEngine implements TileEngine {
         };
     }
 
-    private static void addProviders(OrtSession.SessionOptions o, Backend backend, BackendOptions options, ModelSpec spec) {
+    /** Registers the providers on {@code o}; their option objects go to {@code made}, to be freed once the session exists. */
+    private static void addProviders(OrtSession.SessionOptions o, Backend backend, BackendOptions options, ModelSpec spec,
+                                     List<OrtProviderOptions> made) {
         try {
             for (OrtProvider p : providers(backend)) {
                 if (p == OrtProvider.TENSOR_RT) {
-                    Files.createDirectories(options.engineCache().resolve("ort-trt"));
+                    Map<String, String> settings = OrtProviderSettings.tensorrt(options, spec, System.getenv());
+                    Files.createDirectories(Path.of(settings.get("trt_engine_cache_path")));
                     OrtTensorRTProviderOptions trt = new OrtTensorRTProviderOptions(options.deviceId());
-                    for (Map.Entry<String, String> e : OrtProviderSettings.tensorrt(options, spec).entrySet()) {
+                    made.add(trt);
+                    for (Map.Entry<String, String> e : settings.entrySet()) {
                         trt.add(e.getKey(), e.getValue());
                     }
                     o.addTensorrt(trt);
                 } else {
-                    o.addCUDA(cudaOptions(options));
+                    OrtCUDAProviderOptions cuda = cudaOptions(options);
+                    made.add(cuda);
+                    o.addCUDA(cuda);
                 }
             }
         } catch (IOException e) {

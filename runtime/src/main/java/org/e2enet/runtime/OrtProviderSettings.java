@@ -27,14 +27,16 @@ final class OrtProviderSettings {
     }
 
     /**
-     * TensorRT: engines cached under {@code engineCache/ort-trt} (ONNX Runtime keys them by model and GPU, so a
-     * second run starts in seconds), FP16 on request, a workspace of {@link TensorRtBuild#WORKSPACE_BYTES}, timing
-     * cache beside the engines, and, for an E2ENet ({@code spec} not null), one optimisation profile over tile
+     * TensorRT: engines cached under {@code engineCache/ort-trt/tf32-on} or {@code tf32-off} (ONNX Runtime keys them by
+     * model, GPU and precision, not by {@code NVIDIA_TF32_OVERRIDE}, which TensorRT reads when it builds: an engine built
+     * with TF32 must not be taken for an FP32 one), FP16 on request, a workspace of {@link TensorRtBuild#WORKSPACE_BYTES}, timing
+     * cache beside the engines ({@code env} is the process environment), and, for an E2ENet ({@code spec} not null), one optimisation profile over tile
      * batches 1..maxBatch at the patch size: without it the provider rebuilds its engine for every new batch shape.
      */
-    static Map<String, String> tensorrt(BackendOptions o, ModelSpec spec) {
+    static Map<String, String> tensorrt(BackendOptions o, ModelSpec spec, Map<String, String> env) {
         Map<String, String> m = new LinkedHashMap<>();
-        String dir = o.engineCache().resolve("ort-trt").toAbsolutePath().toString();
+        String tf32 = EnginePrecision.tf32Off(env) ? "tf32-off" : "tf32-on";
+        String dir = o.engineCache().resolve("ort-trt").resolve(tf32).toAbsolutePath().toString();
         m.put("device_id", String.valueOf(o.deviceId()));
         m.put("trt_engine_cache_enable", "1");
         m.put("trt_engine_cache_path", dir);

@@ -21,8 +21,9 @@ public final class OrtProviders {
      *
      * @param name ONNX Runtime's name (e.g. CUDAExecutionProvider)
      * @param offered part of the loaded build
-     * @param initialises its library loads and a session on the device starts (a one-node graph, which makes the
-     *     provider take the device: a host with the CUDA libraries and no GPU fails here)
+     * @param initialises its library loads, and a one-node CUDA session runs on the device (a host with the CUDA
+     *     libraries and no GPU fails here); for TensorRT no engine is built, so a GPU TensorRT cannot serve shows only
+     *     when a model is opened
      * @param reason why it does not, or null
      */
     public record Status(String name, boolean offered, boolean initialises, String reason) {
@@ -35,7 +36,12 @@ public final class OrtProviders {
 
     /** CPU, CUDA and TensorRT on device 0, each tried, plus any other provider the build offers. */
     public static List<Status> probe() {
-        return probe(OrtEnvironment.getAvailableProviders(), 0, OrtProviders::startOnDevice);
+        return probe(0);
+    }
+
+    /** {@link #probe()} on CUDA device {@code deviceId}. */
+    public static List<Status> probe(int deviceId) {
+        return probe(OrtEnvironment.getAvailableProviders(), deviceId, OrtProviders::startOnDevice);
     }
 
     /** {@link #probe()} with what the build offers and how a provider is started given (a seam for tests). */
@@ -61,7 +67,7 @@ public final class OrtProviders {
         if (needed.isEmpty()) {
             return null;
         }
-        for (Status s : probe(OrtEnvironment.getAvailableProviders(), deviceId, OrtProviders::startOnDevice)) {
+        for (Status s : probe(deviceId)) {
             if (!s.initialises() && needed.stream().anyMatch(p -> p.getName().equals(s.name()))) {
                 return "ONNX Runtime's " + s.name() + " does not start here (" + s.reason() + ")";
             }
@@ -82,17 +88,15 @@ public final class OrtProviders {
     }
 
     /**
-     * Registers {@code p} (TensorRT with CUDA behind it) and starts a session of a one-node graph: loading the
-     * provider's library is not enough, the session and one run on the device make it take the device. TensorRT builds no engine for the
-     * probe: its graph is given to CUDA only, since a TensorRT build costs seconds; TensorRT's own library loading is
-     * what registering it checks.
+     * Checks that {@code p} starts on device {@code deviceId}: TensorRT's library loads (registering it), and a session
+     * of a one-node graph runs on the device with CUDA, since loading a provider's library does not touch the device.
+     * TensorRT builds no engine for the probe (a build costs seconds).
      */
     private static void startOnDevice(OrtProvider p, int deviceId) throws OrtException {
-        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
-            if (p == OrtProvider.TENSOR_RT) {
+        if (p == OrtProvider.TENSOR_RT) {
+            try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
                 o.addTensorrt(deviceId);
             }
-            o.addCUDA(deviceId);
         }
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
             o.addCUDA(deviceId);

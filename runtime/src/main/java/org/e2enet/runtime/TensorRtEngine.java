@@ -139,7 +139,7 @@ final class TensorRtEngine implements TileEngine {
         TensorRtSharedEngines.Shared shared = TensorRtSharedEngines.get(plan, options.deviceId(), Logger.INSTANCE,
                 runtime -> engine(runtime, file, spec, options, build, plan));
         IExecutionContext context = shared.take(() -> "tiles of batch up to " + options.maxBatch() + " at patch "
-                + Arrays.toString(spec.patchSize()), Logger.INSTANCE::errors);
+                + Arrays.toString(spec.patchSize()), Logger.INSTANCE::errors, Logger.INSTANCE::clear);
         return new TensorRtEngine(shared, context, spec, options, plan);
     }
 
@@ -283,6 +283,9 @@ final class TensorRtEngine implements TileEngine {
 
     @Override
     public synchronized float[] run(float[] input, long[] shape) {
+        if (closed) {
+            throw new IllegalStateException("closed");
+        }
         check(cudaSetDevice(deviceId), "cudaSetDevice"); // the device is per thread: callers' pools and Spark executors differ
         int n = Math.toIntExact(shape[0]);
         if (n < 1 || n > maxBatch || input.length != n * inputPerSample) {

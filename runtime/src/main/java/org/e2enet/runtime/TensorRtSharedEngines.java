@@ -28,6 +28,8 @@ import org.bytedeco.tensorrt.nvinfer.IRuntime;
 final class TensorRtSharedEngines {
     private static IRuntime runtime;
     private static final Map<String, Shared> ENGINES = new HashMap<>();
+    /** One lock per plan and device: a build takes minutes, and opens of other plans need not wait for it. */
+    private static final Map<String, Object> LOCKS = new HashMap<>();
 
     private TensorRtSharedEngines() {
     }
@@ -45,11 +47,12 @@ final class TensorRtSharedEngines {
          * An idle context, or a new one; a context TensorRT cannot create (its activation memory for the profile's
          * largest batch does not fit the GPU) is an error saying so, {@code what} naming the tiles.
          */
-        synchronized IExecutionContext take(Supplier<String> what, Supplier<String> errors) {
+        synchronized IExecutionContext take(Supplier<String> what, Supplier<String> errors, Runnable clearErrors) {
             IExecutionContext c = idle.poll();
             if (c != null) {
                 return c;
             }
+            clearErrors.run();
             c = engine.createExecutionContext();
             if (c == null || c.isNull()) {
                 throw new IllegalStateException("tensorrt: no execution context for " + what.get() + " (" + errors.get()
@@ -68,20 +71,35 @@ final class TensorRtSharedEngines {
      * The engine of {@code plan} on device {@code deviceId} (the caller has made it current), loaded by {@code load}
      * from this process's runtime the first time.
      */
-    static synchronized Shared get(Path plan, int deviceId, ILogger logger, Function<IRuntime, ICudaEngine> load) {
+    static Shared get(Path plan, int deviceId, ILogger logger, Function<IRuntime, ICudaEngine> load) {
         String key = plan.toAbsolutePath() + "@" + deviceId;
-        Shared s = ENGINES.get(key);
-        if (s == null) {
-            if (runtime == null) {
-                IRuntime r = nvinfer.createInferRuntime(logger);
-                if (r == null || r.isNull()) {
-                    throw new IllegalStateException("tensorrt: createInferRuntime failed");
-                }
-                runtime = r;
-            }
-            s = new Shared(load.apply(runtime));
-            ENGINES.put(key, s);
+        Object lock;
+        synchronized (LOCKS) {
+            lock = LOCKS.computeIfAbsent(key, k -> new Object());
         }
-        return s;
+        synchronized (lock) {
+            synchronized (ENGINES) {
+                Shared s = ENGINES.get(key);
+                if (s != null) {
+                    return s;
+                }
+            }
+            Shared s = new Shared(load.apply(runtime(logger)));
+            synchronized (ENGINES) {
+                ENGINES.put(key, s);
+            }
+            return s;
+        }
+    }
+
+    private static synchronized IRuntime runtime(ILogger logger) {
+        if (runtime == null) {
+            IRuntime r = nvinfer.createInferRuntime(logger);
+            if (r == null || r.isNull()) {
+                throw new IllegalStateException("tensorrt: createInferRuntime failed");
+            }
+            runtime = r;
+        }
+        return runtime;
     }
 }

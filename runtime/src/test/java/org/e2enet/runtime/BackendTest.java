@@ -35,12 +35,15 @@ class BackendTest {
     @Test
     void providerSettingsCarryCacheFp16AndExhaustiveConvSearch() {
         BackendOptions o = new BackendOptions(2, true, dir.resolve("engines"), 1, 4);
-        Map<String, String> trt = OrtProviderSettings.tensorrt(o, null);
+        Map<String, String> trt = OrtProviderSettings.tensorrt(o, null, Map.of());
         assertEquals("1", trt.get("trt_engine_cache_enable"));
-        assertEquals(dir.resolve("engines").resolve("ort-trt").toAbsolutePath().toString(), trt.get("trt_engine_cache_path"));
+        assertEquals(dir.resolve("engines").resolve("ort-trt").resolve("tf32-on").toAbsolutePath().toString(), trt.get("trt_engine_cache_path"));
+        assertEquals(dir.resolve("engines").resolve("ort-trt").resolve("tf32-off").toAbsolutePath().toString(),
+                OrtProviderSettings.tensorrt(o, null, Map.of("NVIDIA_TF32_OVERRIDE", "0")).get("trt_engine_cache_path"),
+                "an engine TensorRT built with TF32 is never taken for an FP32 one");
         assertEquals("1", trt.get("trt_fp16_enable"));
         assertEquals("1", trt.get("device_id"));
-        assertEquals("0", OrtProviderSettings.tensorrt(new BackendOptions(2, false, dir, 0, 4), null).get("trt_fp16_enable"));
+        assertEquals("0", OrtProviderSettings.tensorrt(new BackendOptions(2, false, dir, 0, 4), null, Map.of()).get("trt_fp16_enable"));
         assertEquals("EXHAUSTIVE", OrtProviderSettings.cuda(o).get("cudnn_conv_algo_search"));
         assertTrue(BackendOptions.cpu(2).engineCache().toString().contains("engines"));
         assertThrows(IllegalArgumentException.class, () -> new BackendOptions(0, false, dir, 0, 1));

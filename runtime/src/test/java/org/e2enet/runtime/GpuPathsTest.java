@@ -142,12 +142,12 @@ class GpuPathsTest {
     @Test
     void ortTrtBuildsOneProfileOverTheTileBatchesInsteadOfAnEngineForEachShape() {
         ModelSpec spec = RuntimeFixtures.spec(new int[] {16, 32, 48}, 3);
-        Map<String, String> trt = OrtProviderSettings.tensorrt(new BackendOptions(1, false, dir, 0, 8), spec);
+        Map<String, String> trt = OrtProviderSettings.tensorrt(new BackendOptions(1, false, dir, 0, 8), spec, Map.of());
         String in = org.e2enet.core.onnx.OnnxContract.INPUT;
         assertEquals(in + ":1x1x16x32x48", trt.get("trt_profile_min_shapes"));
         assertEquals(in + ":8x1x16x32x48", trt.get("trt_profile_opt_shapes"));
         assertEquals(in + ":8x1x16x32x48", trt.get("trt_profile_max_shapes"));
-        assertFalse(OrtProviderSettings.tensorrt(new BackendOptions(1, false, dir, 0, 8), null).containsKey("trt_profile_min_shapes"),
+        assertFalse(OrtProviderSettings.tensorrt(new BackendOptions(1, false, dir, 0, 8), null, Map.of()).containsKey("trt_profile_min_shapes"),
                 "a graph that is not an E2ENet (the engine check's) gets no profile");
     }
 

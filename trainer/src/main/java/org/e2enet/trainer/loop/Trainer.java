@@ -56,6 +56,8 @@ public final class Trainer {
     private final TrainingConfig config;
     private final TrainingListener listener;
     private final StepTimes times = new StepTimes();
+    /** For a run on the GPU: the convolution mode the CPU computes the golden fixtures in, or null to compute them on the GPU. */
+    private ConvMode goldenOnCpu;
 
     /** @param config the run; @param listener progress receiver */
     public Trainer(TrainingConfig config, TrainingListener listener) {
@@ -84,6 +86,9 @@ public final class Trainer {
         TrainingEngineCheck.Choice engine = TrainingEngineCheck.choose(spec, config.convMode(), device);
         listener.message("engine check: " + engine.chosen().summary() + (config.convMode() == ConvMode.AUTO
                 ? "; convolutions run as " + engine.mode().label() : ""));
+        if (config.device() != TrainingDevice.CPU) {
+            goldenOnCpu = goldenModeOnCpu(spec);
+        }
         try (NDManager base = NDManager.newBaseManager(device); DeviceConstants constants = new DeviceConstants(base)) {
             State state = config.resume() ? resume(spec, base, constants) : fresh(spec, base, constants);
             try {
@@ -329,16 +334,28 @@ public final class Trainer {
      */
     private GoldenFixtures golden(ModelSpec spec, State st, E2ENetModel model, PatchSampler sampler, List<TrainingCase> val, Shape3 patch,
                                   NDManager base) {
-        if (config.device() == TrainingDevice.CPU) {
+        if (goldenOnCpu == null) {
             return golden(model, sampler, val, patch, base);
         }
-        // cuDNN may compute a GPU's convolutions in TF32 (Ampere and newer), which parity's FP32 limits cannot hold: the
-        // fixtures are computed in true FP32 on the CPU, by a copy of the weights, in the convolution mode the CPU's own
-        // engine check chooses
         try (NDManager cpu = NDManager.newBaseManager(ai.djl.Device.cpu());
              ModelParameters copy = ModelParameters.fromTensors(spec, st.params().toTensors(), cpu)) {
-            ConvMode mode = TrainingEngineCheck.choose(spec, ConvMode.AUTO, ai.djl.Device.cpu()).mode();
-            return golden(new E2ENetModel(spec, copy, mode), sampler, val, patch, cpu);
+            return golden(new E2ENetModel(spec, copy, goldenOnCpu), sampler, val, patch, cpu);
+        }
+    }
+
+    /**
+     * Where a GPU run computes its golden fixtures. cuDNN may compute a GPU's convolutions in TF32 (Ampere and newer),
+     * which parity's FP32 limits cannot hold, so they are computed in true FP32 on the CPU, from a copy of the weights,
+     * in the convolution mode the CPU's own engine check chooses, checked here at the start; when no mode is right on
+     * this CPU they are computed on the GPU, and the run says so.
+     */
+    private ConvMode goldenModeOnCpu(ModelSpec spec) {
+        try {
+            return TrainingEngineCheck.choose(spec, ConvMode.AUTO, ai.djl.Device.cpu()).mode();
+        } catch (RuntimeException e) {
+            listener.message("golden fixtures will be computed on the GPU (TF32 may loosen them; run with NVIDIA_TF32_OVERRIDE=0 for FP32): "
+                    + "the CPU's engine check fails (" + e.getMessage() + ")");
+            return null;
         }
     }
 

@@ -17,7 +17,8 @@ import org.e2enet.trainer.optim.NesterovSgd;
 
 /**
  * One training iteration: forward with all heads, deep-supervision loss, backward, Nesterov step, masks
- * re-applied to weights and momentum. Every temporary lives in a per-iteration manager that is closed at
+ * re-applied to weights and momentum. The gradients stay until the next iteration clears them, so that a DSFF update
+ * right after the step regrows by this iteration's gradients. Every temporary lives in a per-iteration manager that is closed at
  * the end, so the number of live arrays stays flat however long training runs. The loss is the one value an
  * iteration reads back from the device (a synchronisation on a GPU); the network, loss and optimizer take their
  * scalars from {@link org.e2enet.trainer.nn.DeviceConstants}.
@@ -30,6 +31,8 @@ public final class TrainingStep {
     private final NDManager base;
     private final StepTimes times;
     private long hostReads;
+    /** Whether a step ran: its gradients are cleared before the next backward pass, not after the step. */
+    private boolean stepped;
 
     /**
      * @param dsff the masks, or null for a dense network
@@ -47,6 +50,9 @@ public final class TrainingStep {
     /** Trains on one batch at learning rate {@code lr}; returns the loss. */
     public double run(Batch batch, double lr, long dataWaitNanos) {
         long b = System.nanoTime();
+        if (stepped) {
+            optimizer.clearGradients(model.parameters().all());
+        }
         long c;
         double value;
         try (NDManager im = base.newSubManager()) {
@@ -65,6 +71,7 @@ public final class TrainingStep {
         }
         long d = System.nanoTime();
         optimizer.step(model.parameters().all(), lr);
+        stepped = true;
         if (dsff != null) {
             dsff.apply(model.parameters().all(), List.of(optimizer.buffers()));
         }

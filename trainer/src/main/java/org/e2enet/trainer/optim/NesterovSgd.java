@@ -64,7 +64,8 @@ public final class NesterovSgd implements AutoCloseable {
     }
 
     /**
-     * One step on every parameter that has a gradient; clears the gradients.
+     * One step on every parameter that has a gradient. The gradients are left as they are, for whoever reads them
+     * before the next backward pass (DSFF's gradient regrowth); {@link #clearGradients} clears them.
      *
      * @param lr the learning rate (a device scalar is made once per distinct value)
      * @return the global gradient norm before clipping, a float64 scalar on the device, valid until the next step
@@ -101,7 +102,6 @@ public final class NesterovSgd implements AutoCloseable {
                 lookahead.attach(tmp);
                 NDArray update = g.add(lookahead).muli(rate);
                 p.subi(update);
-                grads.get(e.getKey()).muli(zero);
             }
             if (norm != null) {
                 norm.close();
@@ -109,6 +109,15 @@ public final class NesterovSgd implements AutoCloseable {
             norm = total;
             norm.attach(manager);
             return norm;
+        }
+    }
+
+    /** Sets every parameter's gradient to zero, before a backward pass (which adds to them). */
+    public void clearGradients(Map<String, NDArray> params) {
+        for (NDArray p : params.values()) {
+            try (NDArray g = p.getGradient()) {
+                g.muli(zero);
+            }
         }
     }
 

@@ -26,6 +26,7 @@ import org.e2enet.core.spec.ModelSpec;
 import org.e2enet.core.synth.SyntheticDataset;
 import org.e2enet.core.volume.Shape3;
 import org.e2enet.trainer.data.Augmenter;
+import org.e2enet.trainer.data.Batch;
 import org.e2enet.trainer.data.BatchSource;
 import org.e2enet.trainer.data.PatchSampler;
 import org.e2enet.trainer.data.PreprocessedData;
@@ -266,6 +267,36 @@ public class TrainerTest {
                 step.run(batches.make(rng), 0.01, 0);
             }
             assertEquals(before, count(base), "no NDArray leaks per iteration");
+        }
+    }
+
+    @Test
+    void gradientRegrowthAfterAStepSeesThatIterationsGradientsAndTheNextBackwardStartsFromZero() throws Exception {
+        PreprocessedData data = PreprocessedData.load(PreprocessedData.ensurePreprocessed(dataset, ProgressListener.NONE),
+                ProgressListener.NONE);
+        try (NDManager base = NDManager.newBaseManager(); DeviceConstants constants = new DeviceConstants(base);
+             ModelParameters p = ModelParameters.initialise(SPEC, base, 1); NesterovSgd opt = new NesterovSgd(0.99, 3e-5, 12, constants, base);
+             Dsff dsff = Dsff.initialise(SPEC, base, new SplittableRandom(2))) {
+            TrainingStep step = new TrainingStep(new E2ENetModel(SPEC, p, TrainingEngineCheck.choose(SPEC, ConvMode.AUTO, Device.cpu()).mode(), constants),
+                    new DeepSupervisionLoss(SPEC, constants), opt, dsff, base, new StepTimes());
+            BatchSource.Assembler batches = new BatchSource.Assembler(new PatchSampler(data.cases(), new Shape3(16, 32, 32)),
+                    new Augmenter(false), 2);
+            Batch batch = batches.make(new SplittableRandom(3));
+            dsff.apply(p.all(), java.util.List.of());
+            step.run(batch, 0.0, 0); // at learning rate 0 the weights stay, so the same batch gives the same gradients again
+            double first = 0;
+            for (float[] g : dsff.gradients(p.all()).values()) {
+                for (float v : g) {
+                    first += Math.abs(v);
+                }
+            }
+            assertTrue(first > 0, "the masked weights' gradients survive the step for the regrowth (they were zeroed by it)");
+            java.util.Map<String, float[]> once = dsff.gradients(p.all());
+            step.run(batch, 0.0, 0);
+            java.util.Map<String, float[]> again = dsff.gradients(p.all());
+            String name = once.keySet().iterator().next();
+            assertArrayEquals(once.get(name), again.get(name), 1e-5f, "a second backward on the same batch starts from zero, "
+                    + "not from the first one's gradients (which would double them)");
         }
     }
 
