@@ -24,6 +24,12 @@ public final class Segmenter implements AutoCloseable {
     private final CasePreprocessor preprocessor;
     private final Shape3 tile;
     private final ForkJoinPool pool;
+    /** How far channels' spacings and affines may differ, relative, and still be one grid. */
+    static final double SAME_GRID_TOLERANCE = 1e-4;
+    /** Guards {@link #inFlight} and {@link #closed}. */
+    private final Object calls = new Object();
+    private int inFlight;
+    private boolean closed;
 
     /** @param model an exported model with plans in its metadata */
     public Segmenter(OnnxModel model, SegmenterOptions options) {
@@ -68,16 +74,61 @@ public final class Segmenter implements AutoCloseable {
         return options;
     }
 
-    /** Segments one case given as one volume per channel (all on the same grid). */
+    /**
+     * Segments one case given as one volume per channel (all on the same grid). Safe from several threads at once.
+     *
+     * @throws IllegalStateException "closed" after {@link #close()} has begun
+     */
     public Segmentation segment(String id, List<Volume> channels) {
+        enter();
+        try {
+            return segmentOpen(id, channels);
+        } finally {
+            exit();
+        }
+    }
+
+    private void enter() {
+        synchronized (calls) {
+            if (closed) {
+                throw new IllegalStateException("closed");
+            }
+            inFlight++;
+        }
+    }
+
+    private void exit() {
+        synchronized (calls) {
+            if (--inFlight == 0) {
+                calls.notifyAll();
+            }
+        }
+    }
+
+    /** Segmentations running now. */
+    int callsInFlight() {
+        synchronized (calls) {
+            return inFlight;
+        }
+    }
+
+    private Segmentation segmentOpen(String id, List<Volume> channels) {
         int expected = model.spec().inputChannels();
         if (channels.size() != expected) {
             throw new BadInputException(id + ": " + channels.size() + " channel(s) given, the model expects " + expected);
         }
         for (int c = 0; c < channels.size(); c++) {
             Volume v = channels.get(c);
+            if (v.channelCount() != 1) {
+                throw new BadInputException(id + ": channel " + c + " holds " + v.channelCount() + " volumes (a 4D image); pass one 3D "
+                        + "volume per channel, " + expected + " in all");
+            }
             if (!v.shape().equals(channels.get(0).shape())) {
                 throw new BadInputException(id + ": channel " + c + " has shape " + v.shape() + ", channel 0 has " + channels.get(0).shape());
+            }
+            if (!v.geometry().sameGrid(channels.get(0).geometry(), SAME_GRID_TOLERANCE)) {
+                throw new BadInputException(id + ": channel " + c + " lies on another grid in space than channel 0 (spacing " + v.spacing()
+                        + " against " + channels.get(0).spacing() + ", or another affine)");
             }
             if (v.firstNonFinite(0) >= 0) {
                 throw new BadInputException(id + ": channel " + c + " holds NaN or infinite values");
@@ -117,10 +168,30 @@ public final class Segmenter implements AutoCloseable {
         }
     }
 
-    /** Closes the model and the pool. */
+    /**
+     * Refuses new calls, waits for the segmentations in flight to finish, then closes the pool and the model. Closing
+     * twice is harmless; a close that waits keeps waiting when interrupted and leaves the thread interrupted.
+     */
     @Override
     public void close() {
+        boolean interrupted = false;
+        synchronized (calls) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            while (inFlight > 0) {
+                try {
+                    calls.wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
         pool.shutdown();
         model.close();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

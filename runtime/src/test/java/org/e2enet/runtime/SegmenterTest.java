@@ -83,6 +83,32 @@ class SegmenterTest {
     }
 
     @Test
+    void closeWhileSegmentationsRunWaitsForThemAndRefusesLaterCalls() throws Exception {
+        ModelSpec spec = RuntimeFixtures.spec(new int[] {16, 32, 32}, 3);
+        Path onnx = RuntimeFixtures.export(spec, dir, 5);
+        Volume image = phantom(new Shape3(48, 96, 96), 5);
+        Segmenter seg = Segmenter.open(onnx, Backend.ORT_CPU, 1, SegmenterOptions.defaults().withMirroring(SegmenterOptions.Mirroring.ALL_FLIPS));
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<Segmentation>> running = List.of(threads.submit(() -> seg.segment("a", List.of(image))),
+                    threads.submit(() -> seg.segment("b", List.of(image))));
+            while (seg.callsInFlight() < 2) {
+                Thread.sleep(5);
+            }
+            seg.close(); // used to free the session under the running calls: SIGSEGV in libonnxruntime.so
+            for (java.util.concurrent.Future<Segmentation> f : running) {
+                assertTrue(f.isDone(), "close returns only after the calls in flight");
+                assertEquals(image.shape(), f.get().labels().shape());
+            }
+            IllegalStateException late = assertThrows(IllegalStateException.class, () -> seg.segment("late", List.of(image)));
+            assertEquals("closed", late.getMessage());
+            seg.close();
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
     void aVolumeOfThePatchSizeGivesExactlyOneForwardPass() throws Exception {
         ModelSpec spec = RuntimeFixtures.spec(new int[] {16, 32, 32}, 3);
         Path onnx = RuntimeFixtures.export(spec, dir, 1);
@@ -152,6 +178,11 @@ class SegmenterTest {
             Volume nan = Volume.of(image.geometry(), org.e2enet.core.volume.VoxelData.ofFloats(image.floats(0)));
             nan.channel(0).set(7, Double.NaN);
             assertTrue(assertThrows(BadInputException.class, () -> seg.segment("nan", List.of(nan))).getMessage().contains("NaN"));
+            // a 4D image of two volumes passed as the model's one channel used to be segmented from its first volume alone
+            Volume twoVolumes = new Volume(image.geometry(), List.of(org.e2enet.core.volume.VoxelData.ofFloats(image.floats(0)),
+                    org.e2enet.core.volume.VoxelData.ofFloats(image.floats(0))), 1, 0);
+            String fourD = assertThrows(BadInputException.class, () -> seg.segment("4d", List.of(twoVolumes))).getMessage();
+            assertTrue(fourD.contains("4d: channel 0 holds 2 volumes"), fourD);
         }
         BadInputException cuda = assertThrows(BadInputException.class, () -> OnnxModel.open(onnx, Backend.ORT_CUDA, 1));
         assertTrue(cuda.getMessage().contains("CUDA") && cuda.getMessage().contains("-Pcuda"), cuda.getMessage());

@@ -59,6 +59,10 @@ public record CaseInput(String id, float[][] channels, byte[] label, Geometry ge
             if (!out.isEmpty() && !out.get(0).shape().equals(v.shape())) {
                 throw BadInputException.of(file, "shape " + v.shape() + " differs from channel 0's " + out.get(0).shape());
             }
+            if (!out.isEmpty() && !out.get(0).geometry().sameGrid(v.geometry(), 1e-4)) {
+                throw BadInputException.of(file, "lies on another grid in space than channel 0 " + files.get(0) + " (spacing " + v.spacing()
+                        + " against " + out.get(0).spacing() + ", or another affine)");
+            }
             refuseNonFinite(file, v);
             out.add(v);
         }

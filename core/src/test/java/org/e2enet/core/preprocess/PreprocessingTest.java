@@ -210,4 +210,18 @@ class PreprocessingTest {
         CaseInput in = new CaseInput("inia19", new float[][] {t1.floats(0)}, coarse, t1.geometry());
         assertRoundTrip(in, plans(new double[] {0.8, 0.8, 0.8}, NormalizationScheme.ZSCORE), 4, 0.6);
     }
+
+    @Test
+    void channelFilesOnDifferentGridsInSpaceAreRefusedNamingTheFile() throws Exception {
+        Shape3 shape = new Shape3(8, 16, 16);
+        Volume image = new PhantomGenerator(shape, 3).generate(1, 0).image();
+        Path t1 = dir.resolve("case_0000.nii.gz");
+        Path t2 = dir.resolve("case_0001.nii.gz");
+        org.e2enet.core.nifti.NiftiWriter.standard().write(image.withGeometry(Geometry.of(shape, new Spacing3(3, 1, 1))), t1);
+        org.e2enet.core.nifti.NiftiWriter.standard().write(image.withGeometry(Geometry.of(shape, new Spacing3(3, 1.2, 1.2))), t2);
+        org.e2enet.core.io.BadInputException e = org.junit.jupiter.api.Assertions.assertThrows(org.e2enet.core.io.BadInputException.class,
+                () -> CaseInput.readChannels(List.of(t1, t2)));
+        assertTrue(e.getMessage().startsWith(t2.toString()) && e.getMessage().contains("another grid in space"), e.getMessage());
+        assertEquals(2, CaseInput.readChannels(List.of(t1, t1)).size(), "one grid: read");
+    }
 }
