@@ -94,11 +94,9 @@ public class TrainerTest {
         assertTrue(t.times().msPerIteration() > 0);
     }
 
-    @Test
-    void aRunPlannedShorterAfterItsFirstEpochAnnealsOverThePlannedLength() throws Exception {
-        Path out = dir.resolve("planned");
-        List<String> messages = new ArrayList<>();
-        new Trainer(config(out, 3, 2, false), new TrainingListener() {
+    /** A listener that plans 2 epochs after the first and keeps the trainer's messages in {@code messages}. */
+    private static TrainingListener plansTwoEpochs(List<String> messages) {
+        return new TrainingListener() {
             @Override
             public int plannedEpochs(EpochRecord first, int epochs) {
                 return 2;
@@ -108,7 +106,14 @@ public class TrainerTest {
             public void message(String text) {
                 messages.add(text);
             }
-        }).run(ProgressListener.NONE);
+        };
+    }
+
+    @Test
+    void aRunPlannedShorterAfterItsFirstEpochAnnealsOverThePlannedLength() throws Exception {
+        Path out = dir.resolve("planned");
+        List<String> messages = new ArrayList<>();
+        new Trainer(config(out, 3, 2, false), plansTwoEpochs(messages)).run(ProgressListener.NONE);
         ProgressLog log = ProgressLog.read(out.resolve(ProgressLog.CSV), 3);
         assertEquals(2, log.rows().size(), String.join("\n", messages));
         assertEquals(0.01 * Math.pow(0.5, 0.9), log.rows().get(1).learningRate(), 1e-7, "the poly rate over 2 epochs (3 would give 0.0069)");
@@ -123,17 +128,7 @@ public class TrainerTest {
     void aRunKeepsItsLengthWhenATopologyUpdateFellInItsFirstEpoch() throws Exception {
         Path out = dir.resolve("kept");
         List<String> messages = new ArrayList<>();
-        new Trainer(config(out, 3, 3, false), new TrainingListener() {
-            @Override
-            public int plannedEpochs(EpochRecord first, int epochs) {
-                return 2;
-            }
-
-            @Override
-            public void message(String text) {
-                messages.add(text);
-            }
-        }).run(ProgressListener.NONE);
+        new Trainer(config(out, 3, 3, false), plansTwoEpochs(messages)).run(ProgressListener.NONE);
         assertEquals(3, ModelBundle.read(out).manifest().training().epochsDone());
         assertTrue(messages.contains("keeping 3 epochs: a topology update already fell in the first epoch"), messages.toString());
     }
@@ -246,54 +241,66 @@ public class TrainerTest {
         assertTrue(other.getMessage().contains("--iters-per-epoch"), other.getMessage());
     }
 
+    /** The parts of one training step on the CPU, closed together: the {@code SPEC} network with masks and its optimizer. */
+    private static final class StepParts implements AutoCloseable {
+        final NDManager base = NDManager.newBaseManager();
+        final DeviceConstants constants = new DeviceConstants(base);
+        final ModelParameters params = ModelParameters.initialise(SPEC, base, 1);
+        final NesterovSgd opt = new NesterovSgd(0.99, 3e-5, 12, constants, base);
+        final Dsff dsff = Dsff.initialise(SPEC, base, new SplittableRandom(2));
+        final TrainingStep step = new TrainingStep(new E2ENetModel(SPEC, params,
+                TrainingEngineCheck.choose(SPEC, ConvMode.AUTO, Device.cpu()).mode(), constants), new DeepSupervisionLoss(SPEC, constants), opt,
+                dsff, base, new StepTimes());
+        final BatchSource.Assembler batches;
+
+        StepParts(boolean augment) throws java.io.IOException {
+            PreprocessedData data = PreprocessedData.load(PreprocessedData.ensurePreprocessed(dataset, ProgressListener.NONE),
+                    ProgressListener.NONE);
+            batches = new BatchSource.Assembler(new PatchSampler(data.cases(), new Shape3(16, 32, 32)), new Augmenter(augment), 2);
+        }
+
+        @Override
+        public void close() {
+            dsff.close();
+            opt.close();
+            params.close();
+            constants.close();
+            base.close();
+        }
+    }
+
     @Test
     void arrayCountStaysFlatOverManyIterations() throws Exception {
-        PreprocessedData data = PreprocessedData.load(PreprocessedData.ensurePreprocessed(dataset, ProgressListener.NONE),
-                ProgressListener.NONE);
-        try (NDManager base = NDManager.newBaseManager(); DeviceConstants constants = new DeviceConstants(base);
-             ModelParameters p = ModelParameters.initialise(SPEC, base, 1); NesterovSgd opt = new NesterovSgd(0.99, 3e-5, 12, constants, base);
-             Dsff dsff = Dsff.initialise(SPEC, base, new SplittableRandom(2))) {
-            TrainingStep step = new TrainingStep(new E2ENetModel(SPEC, p, TrainingEngineCheck.choose(SPEC, ConvMode.AUTO, Device.cpu()).mode(), constants),
-                    new DeepSupervisionLoss(SPEC, constants), opt, dsff, base, new StepTimes());
-            BatchSource.Assembler batches = new BatchSource.Assembler(new PatchSampler(data.cases(), new Shape3(16, 32, 32)),
-                    new Augmenter(true), 2);
+        try (StepParts s = new StepParts(true)) {
             SplittableRandom rng = new SplittableRandom(3);
             for (int i = 0; i < 3; i++) {
-                step.run(batches.make(rng), 0.01, 0);
+                s.step.run(s.batches.make(rng), 0.01, 0);
             }
-            int before = count(base);
-            assertTrue(before >= p.all().size() * 2, "the count covers parameters and momentum in sub-managers: " + before);
+            int before = count(s.base);
+            assertTrue(before >= s.params.all().size() * 2, "the count covers parameters and momentum in sub-managers: " + before);
             for (int i = 0; i < 12; i++) {
-                step.run(batches.make(rng), 0.01, 0);
+                s.step.run(s.batches.make(rng), 0.01, 0);
             }
-            assertEquals(before, count(base), "no NDArray leaks per iteration");
+            assertEquals(before, count(s.base), "no NDArray leaks per iteration");
         }
     }
 
     @Test
     void gradientRegrowthAfterAStepSeesThatIterationsGradientsAndTheNextBackwardStartsFromZero() throws Exception {
-        PreprocessedData data = PreprocessedData.load(PreprocessedData.ensurePreprocessed(dataset, ProgressListener.NONE),
-                ProgressListener.NONE);
-        try (NDManager base = NDManager.newBaseManager(); DeviceConstants constants = new DeviceConstants(base);
-             ModelParameters p = ModelParameters.initialise(SPEC, base, 1); NesterovSgd opt = new NesterovSgd(0.99, 3e-5, 12, constants, base);
-             Dsff dsff = Dsff.initialise(SPEC, base, new SplittableRandom(2))) {
-            TrainingStep step = new TrainingStep(new E2ENetModel(SPEC, p, TrainingEngineCheck.choose(SPEC, ConvMode.AUTO, Device.cpu()).mode(), constants),
-                    new DeepSupervisionLoss(SPEC, constants), opt, dsff, base, new StepTimes());
-            BatchSource.Assembler batches = new BatchSource.Assembler(new PatchSampler(data.cases(), new Shape3(16, 32, 32)),
-                    new Augmenter(false), 2);
-            Batch batch = batches.make(new SplittableRandom(3));
-            dsff.apply(p.all(), java.util.List.of());
-            step.run(batch, 0.0, 0); // at learning rate 0 the weights stay, so the same batch gives the same gradients again
+        try (StepParts s = new StepParts(false)) {
+            Batch batch = s.batches.make(new SplittableRandom(3));
+            s.dsff.apply(s.params.all(), java.util.List.of());
+            s.step.run(batch, 0.0, 0); // at learning rate 0 the weights stay, so the same batch gives the same gradients again
+            java.util.Map<String, float[]> once = s.dsff.gradients(s.params.all());
             double first = 0;
-            for (float[] g : dsff.gradients(p.all()).values()) {
+            for (float[] g : once.values()) {
                 for (float v : g) {
                     first += Math.abs(v);
                 }
             }
             assertTrue(first > 0, "the masked weights' gradients survive the step for the regrowth (they were zeroed by it)");
-            java.util.Map<String, float[]> once = dsff.gradients(p.all());
-            step.run(batch, 0.0, 0);
-            java.util.Map<String, float[]> again = dsff.gradients(p.all());
+            s.step.run(batch, 0.0, 0);
+            java.util.Map<String, float[]> again = s.dsff.gradients(s.params.all());
             String name = once.keySet().iterator().next();
             assertArrayEquals(once.get(name), again.get(name), 1e-5f, "a second backward on the same batch starts from zero, "
                     + "not from the first one's gradients (which would double them)");
