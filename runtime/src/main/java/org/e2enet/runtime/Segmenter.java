@@ -1,6 +1,7 @@
 package org.e2enet.runtime;
 
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.Supplier;
@@ -78,6 +79,8 @@ public final class Segmenter implements AutoCloseable {
      * Segments one case given as one volume per channel (all on the same grid). Safe from several threads at once.
      *
      * @throws IllegalStateException "closed" after {@link #close()} has begun
+     * @throws java.util.concurrent.CancellationException when the calling thread is interrupted (e.g. {@code
+     *     Future.cancel(true)}): checked between the network's tile runs, so a run in flight finishes first
      */
     public Segmentation segment(String id, List<Volume> channels) {
         enter();
@@ -156,7 +159,9 @@ public final class Segmenter implements AutoCloseable {
             return pool.submit(work::get).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+            CancellationException c = new CancellationException("interrupted");
+            c.initCause(e);
+            throw c;
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException re) {
                 throw re;

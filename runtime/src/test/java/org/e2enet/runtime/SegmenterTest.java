@@ -109,6 +109,34 @@ class SegmenterTest {
     }
 
     @Test
+    void cancellingARunningSegmentationStopsItBetweenTiles() throws Exception {
+        ModelSpec spec = RuntimeFixtures.spec(new int[] {16, 32, 32}, 3);
+        Path onnx = RuntimeFixtures.export(spec, dir, 6);
+        Volume image = phantom(new Shape3(64, 160, 160), 6); // hundreds of tile runs with the 8 flips: far longer than the wait below
+        try (Segmenter seg = Segmenter.open(onnx, Backend.ORT_CPU, 1, SegmenterOptions.defaults().withMirroring(SegmenterOptions.Mirroring.ALL_FLIPS))) {
+            java.util.concurrent.atomic.AtomicReference<Object> outcome = new java.util.concurrent.atomic.AtomicReference<>();
+            java.util.concurrent.ExecutorService thread = java.util.concurrent.Executors.newSingleThreadExecutor();
+            java.util.concurrent.Future<?> call = thread.submit(() -> {
+                try {
+                    outcome.set(seg.segment("long", List.of(image)));
+                } catch (RuntimeException e) {
+                    outcome.set(e);
+                }
+            });
+            while (seg.callsInFlight() < 1) {
+                Thread.sleep(5);
+            }
+            Thread.sleep(1500); // here past the preprocessing, among the tiles ("interrupted after N of M tiles")
+            call.cancel(true);
+            thread.shutdown();
+            assertTrue(thread.awaitTermination(5, java.util.concurrent.TimeUnit.MINUTES));
+            assertTrue(outcome.get() instanceof java.util.concurrent.CancellationException, "the call stopped instead of finishing: " + outcome.get());
+            assertTrue(((Exception) outcome.get()).getMessage().matches("interrupted( after \\d+ of \\d+ tiles)?"), String.valueOf(outcome.get()));
+            assertEquals(0, seg.callsInFlight());
+        }
+    }
+
+    @Test
     void aVolumeOfThePatchSizeGivesExactlyOneForwardPass() throws Exception {
         ModelSpec spec = RuntimeFixtures.spec(new int[] {16, 32, 32}, 3);
         Path onnx = RuntimeFixtures.export(spec, dir, 1);

@@ -2,6 +2,7 @@ package org.e2enet.core.window;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ForkJoinPool;
 import org.e2enet.core.preprocess.BoundingBox;
 import org.e2enet.core.volume.Shape3;
@@ -51,6 +52,7 @@ public final class WindowedPrediction {
      * @param probabilities also return the probability maps
      * @param threads threads for the softmax, accumulation and argmax between the network's runs (the result
      *     does not depend on it)
+     * @throws CancellationException when the calling thread is interrupted: checked before each network call
      */
     public static Result predict(TileNetwork network, float[][] channels, Shape3 shape, Shape3 tile, double step, boolean mirroring,
                                  int batch, boolean probabilities, int threads) {
@@ -66,6 +68,9 @@ public final class WindowedPrediction {
         long networkNs;
         try (TilePredictor predictor = new TilePredictor(network, tile, mirroring)) {
             for (int start = 0; start < tiles.size();) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new CancellationException("interrupted after " + start + " of " + tiles.size() + " tiles");
+                }
                 // a batch never spans two tile depths: the accumulator holds one tile's depth
                 int z = tiles.get(start)[0];
                 int end = start;
