@@ -20,6 +20,8 @@ import org.e2enet.runtime.CaseFiles;
 final class CohortInput {
     /** The case id column. */
     static final String CASE = "case";
+    /** What a case id may be: a file name in the output directory, never a path ("../x", "a/b") or a hidden file. */
+    static final java.util.regex.Pattern CASE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
 
     private CohortInput() {
     }
@@ -47,7 +49,12 @@ final class CohortInput {
             }
         }
         Set<String> ids = new LinkedHashSet<>();
-        for (CohortCase c : out) {
+        for (int r = 0; r < out.size(); r++) {
+            CohortCase c = out.get(r);
+            if (!CASE_NAME.matcher(c.id()).matches()) {
+                throw new BadInputException(input + ": case " + (r + 1) + ", '" + c.id() + "', is not a case name (letters, digits, '.', "
+                        + "'_' and '-', starting with a letter or digit, at most 200): the output {case}.nii.gz must stay in the output directory");
+            }
             if (!ids.add(c.id())) {
                 throw new BadInputException(input + ": case '" + c.id() + "' appears twice");
             }

@@ -8,6 +8,8 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes files and directories so that a reader sees either the old complete content or the new complete
@@ -44,8 +46,12 @@ public final class AtomicFiles {
             Path dir = abs.getParent();
             Files.createDirectories(dir);
             removeStaleSiblings(abs);
-            tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
-            try (OutputStream out = Files.newOutputStream(tmp)) {
+            // not createTempFile, whose files are mode 600 whatever the umask: a reader running as another user (a PACS
+            // bridge) must be able to read what is published, as with Files.write
+            Path fresh = freshSibling(abs, "", ".tmp");
+            OutputStream stream = Files.newOutputStream(fresh, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            tmp = fresh;
+            try (OutputStream out = stream) {
                 writer.write(out);
             }
             moveAtomically(tmp, abs);
@@ -111,6 +117,15 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * A sibling of {@code target} named {@code .NAME.<infix><digits><suffix>} (the names {@link #removeStaleSiblings}
+     * knows), random enough that nothing else has it; the caller creates it exclusively.
+     */
+    private static Path freshSibling(Path target, String infix, String suffix) {
+        return target.getParent().resolve("." + target.getFileName() + "." + infix + Long.toUnsignedString(ThreadLocalRandom.current().nextLong())
+                + suffix);
+    }
+
     /** Writes a UTF-8 text file atomically. */
     public static void writeString(Path target, String text) throws IOException {
         write(target, out -> out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
@@ -128,15 +143,14 @@ public final class AtomicFiles {
             Files.createDirectories(parent);
             recoverDirectory(abs);
             removeStaleSiblings(abs);
-            tmp = Files.createTempDirectory(parent, "." + abs.getFileName() + ".");
+            tmp = Files.createDirectory(freshSibling(abs, "", "")); // its mode from the umask (createTempDirectory gives 700)
         } catch (IOException e) {
             throw unwritable(abs, e);
         }
         try {
             writer.write(tmp);
             if (Files.exists(abs)) {
-                Path old = Files.createTempDirectory(parent, "." + abs.getFileName() + ".old.");
-                Files.delete(old);
+                Path old = freshSibling(abs, "old.", "");
                 Files.move(abs, old, StandardCopyOption.ATOMIC_MOVE);
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
                 deleteRecursively(old);

@@ -56,4 +56,22 @@ class AtomicFilesTest {
         BadInputException early = assertThrows(BadInputException.class, () -> AtomicFiles.requireWritable(target));
         assertTrue(early.getMessage().startsWith(target.toString()), early.getMessage());
     }
+
+    @Test
+    void publishedFilesAndDirectoriesTakeTheirModeFromTheUmaskAsFilesWriteWould() throws Exception {
+        Path reference = Files.write(dir.resolve("reference.txt"), new byte[] {1});
+        Path referenceDir = Files.createDirectory(dir.resolve("reference-dir"));
+        Path file = dir.resolve("seg.nii.gz");
+        AtomicFiles.write(file, out -> out.write(1));
+        assertEquals(Files.getPosixFilePermissions(reference), Files.getPosixFilePermissions(file),
+                "createTempFile made it 600, unreadable to a reader running as another user");
+        Path published = dir.resolve("bundle");
+        AtomicFiles.writeDirectory(published, d -> Files.write(d.resolve("x"), new byte[] {1}));
+        assertEquals(Files.getPosixFilePermissions(referenceDir), Files.getPosixFilePermissions(published));
+        AtomicFiles.writeDirectory(published, d -> Files.write(d.resolve("y"), new byte[] {2}));
+        assertTrue(Files.exists(published.resolve("y")) && !Files.exists(published.resolve("x")), "a second write replaces the first");
+        try (java.util.stream.Stream<Path> left = Files.list(dir)) {
+            assertEquals(java.util.List.of(), left.filter(p -> p.getFileName().toString().startsWith(".")).toList(), "no temporary left");
+        }
+    }
 }
