@@ -3,16 +3,15 @@ package org.e2enet.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.e2enet.core.bundle.ModelBundle;
-import org.e2enet.core.metrics.ConfusionCounts;
-import org.e2enet.core.onnx.WeightIdentity;
+import org.e2enet.core.io.AtomicFiles;
 import org.e2enet.runtime.OnnxModel;
 import org.e2enet.runtime.ParityCheck;
 import org.e2enet.runtime.ParityReport;
-import org.e2enet.runtime.ParityTolerance;
 import org.e2enet.runtime.VolumeParity;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -33,6 +32,7 @@ import picocli.CommandLine.Option;
                 + "Exit code 1 when a check fails.",
         footer = {"", "Examples:",
             "  e2enet parity --model models/tiny --onnx models/tiny.onnx",
+            "  e2enet parity --model models/tiny --onnx models/tiny.onnx --junit parity-report.xml",
             "  e2enet parity --model models/tiny --onnx models/tiny.onnx --dataset data/Dataset001 --json"})
 final class ParityCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "The model bundle (with golden.safetensors).")
@@ -50,6 +50,10 @@ final class ParityCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
 
+    @Option(names = "--junit", paramLabel = "FILE", description = "Also write the checks as a JUnit XML report (a test case a check, "
+            + "a failure's message its figures), which CI systems display.")
+    Path junit;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec cmd;
 
@@ -65,6 +69,10 @@ final class ParityCommand implements Callable<Integer> {
             b = m.backend().label();
         }
         boolean passed = r.passed() && (volumes == null || volumes.passed());
+        List<ParityTable.Row> rows = ParityTable.of(r, volumes);
+        if (junit != null) {
+            AtomicFiles.writeString(junit, ParityTable.junit("e2enet parity " + onnx.getFileName() + " on " + b, rows));
+        }
         PrintWriter o = cmd.commandLine().getOut();
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();
@@ -76,51 +84,12 @@ final class ParityCommand implements Callable<Integer> {
             }
             o.println(Json.write(out));
         } else {
-            o.printf(Locale.ROOT, "%-34s %-14s %-16s %s%n", "check", "value", "limit", "result");
-            WeightIdentity id = r.identity();
-            o.printf(Locale.ROOT, "%-34s %-14s %-16s %s%n", "weight identity (SHA-256)", id.tensors() + "+" + id.bundleTensors(), "all equal",
-                    id.passed() ? "ok" : "FAIL");
-            id.failures().forEach(f -> o.println("  " + f));
-            ParityTolerance t = r.tolerance();
-            if (t.logits()) {
-                row(o, "max |logits - golden|", r.maxAbsDiff(), 1e-3 * r.scale(), r.maxAbsDiff() <= 1e-3 * r.scale());
-                row(o, "mean |logits - golden|", r.meanAbsDiff(), 1e-5 * r.scale(), r.meanAbsDiff() <= 1e-5 * r.scale());
-            } else {
-                o.printf(Locale.ROOT, "%-34s %-14.3g %-16s %s%n", "max |logits - golden|", r.maxAbsDiff(), "-", "not a check under the " + t.name() + " rules");
-                o.printf(Locale.ROOT, "%-34s %-14.3g %-16s %s%n", "mean |logits - golden|", r.meanAbsDiff(), "-", "not a check under the " + t.name() + " rules");
-            }
-            agreementRows(o, "", r.argmaxAgreement(), r.dicePerClass(), t);
-            o.printf(Locale.ROOT, "%-34s %-14d %-16s %s%n", "graph true FLOPs", r.graphTrueFlops(),
-                    r.flopsCheckNotRun() == null ? "report " + r.expectedTrueFlops() : "(no report)",
-                    r.flopsCheckNotRun() != null ? r.flopsCheckNotRun() : r.failures().stream().anyMatch(f -> f.contains("FLOPs")) ? "FAIL" : "ok");
-            if (volumes != null) {
-                agreementRows(o, "volume ", volumes.agreement(), volumes.dicePerClass(), t);
-            }
+            ParityTable.print(o, rows);
             o.printf(Locale.ROOT, "parity %s on %d golden patch(es)%s, backend %s, %s model, %s tolerances%n", passed ? "PASSED" : "FAILED",
                     r.fixtures(), volumes == null ? "" : " and " + volumes.cases().size() + " validation volume(s) " + volumes.cases(), b,
-                    r.precision(), t.name());
+                    r.precision(), r.tolerance().name());
         }
         o.flush();
         return passed ? 0 : E2eNetCommand.CHECK_FAILED;
-    }
-
-    /** The agreement and per-class Dice rows between the two predictions, under {@code t}. */
-    private static void agreementRows(PrintWriter o, String prefix, double agreement, double[] dice, ParityTolerance t) {
-        o.printf(Locale.ROOT, "%-34s %-14.6f %-16s %s%n", prefix + "label agreement", agreement, ">= " + t.minAgreement(),
-                agreement >= t.minAgreement() ? "ok" : "FAIL");
-        for (int c = 0; c < dice.length; c++) {
-            boolean absent = Double.isNaN(dice[c]);
-            o.printf(Locale.ROOT, "%-34s %-14.6f %-16s %s%n", prefix + "Dice of class " + (c + 1), dice[c], t.perClass() ? ">= " + t.minDice() : "-",
-                    absent ? "absent" : !t.perClass() ? "" : dice[c] >= t.minDice() ? "ok" : "FAIL");
-        }
-        if (!t.perClass()) {
-            double mean = ConfusionCounts.meanPresent(dice);
-            o.printf(Locale.ROOT, "%-34s %-14.6f %-16s %s%n", prefix + "mean Dice over classes", mean, ">= " + t.minDice(),
-                    mean >= t.minDice() ? "ok" : "FAIL");
-        }
-    }
-
-    private static void row(PrintWriter o, String name, double value, double limit, boolean ok) {
-        o.printf(Locale.ROOT, "%-34s %-14.3g %-16.3g %s%n", name, value, limit, ok ? "ok" : "FAIL");
     }
 }

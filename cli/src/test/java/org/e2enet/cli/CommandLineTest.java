@@ -223,9 +223,16 @@ class CommandLineTest {
         assertEquals(17, n.get("opset").asInt());
         assertEquals("channel", n.get("spec").get("granularity").asText());
         assertTrue(n.get("graphTrueFlops").asLong() < n.get("accounting").get("denseTrueFlops").asLong());
-        Result parity = run("parity", "--model", out.toString(), "--onnx", onnx.toString());
+        Path junit = dir.resolve("parity-report.xml");
+        Result parity = run("parity", "--model", out.toString(), "--onnx", onnx.toString(), "--junit", junit.toString());
         assertEquals(0, parity.code(), parity.out() + parity.err());
         assertTrue(parity.out().contains("parity PASSED"), parity.out());
+        org.w3c.dom.Element suite = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(junit.toFile())
+                .getDocumentElement();
+        long tableRows = parity.out().lines().count() - 2; // the header and the summary line
+        assertEquals(String.valueOf(tableRows), suite.getAttribute("tests"), "a test case a row of the table");
+        assertEquals("0", suite.getAttribute("failures"));
+        assertEquals("weight identity (SHA-256)", ((org.w3c.dom.Element) suite.getElementsByTagName("testcase").item(0)).getAttribute("name"));
         // whole validation volumes: the runtime preprocesses the raw images and must segment them as the training model did
         Result volumes = run("parity", "--model", out.toString(), "--onnx", onnx.toString(), "--dataset", ds.toString(), "--json");
         assertEquals(0, volumes.code(), volumes.out() + volumes.err());
@@ -302,6 +309,23 @@ class CommandLineTest {
         assertEquals(32, QuickstartCommand.epochsWithin(730, 23, 40), "1 + floor(730 / 23)");
         assertEquals(40, QuickstartCommand.epochsWithin(5000, 15, 40), "never more than asked");
         assertEquals(1, QuickstartCommand.epochsWithin(-5, 23, 40), "the first epoch alone when the budget is spent");
+    }
+
+    @Test
+    void aFailedParityRowIsAJunitFailureCarryingItsFigures() throws Exception {
+        List<ParityTable.Row> rows = List.of(new ParityTable.Row("max |logits - golden|", "0.00210", "0.00100", "FAIL", List.of()),
+                new ParityTable.Row("Dice of class 3", "NaN", ">= 0.999", "absent", List.of()),
+                new ParityTable.Row("label agreement", "1.000000", ">= 0.9999", "ok", List.of()));
+        org.w3c.dom.Element suite = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new java.io.ByteArrayInputStream(ParityTable.junit("parity <m.onnx> on ort-cpu", rows).getBytes(
+                        java.nio.charset.StandardCharsets.UTF_8))).getDocumentElement();
+        assertEquals("parity <m.onnx> on ort-cpu", suite.getAttribute("name"), "escaped and read back");
+        assertEquals("3", suite.getAttribute("tests"));
+        assertEquals("1", suite.getAttribute("failures"));
+        assertEquals("1", suite.getAttribute("skipped"));
+        org.w3c.dom.Element failure = (org.w3c.dom.Element) suite.getElementsByTagName("failure").item(0);
+        assertEquals("value 0.00210, limit 0.00100", failure.getAttribute("message"));
+        assertEquals("absent", ((org.w3c.dom.Element) suite.getElementsByTagName("skipped").item(0)).getAttribute("message"));
     }
 
     @Test
