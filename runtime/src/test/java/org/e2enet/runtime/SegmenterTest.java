@@ -109,6 +109,40 @@ class SegmenterTest {
     }
 
     @Test
+    void closeRacingConcurrentCallsNeverCrashesAndEachCallEndsCleanly() throws Exception {
+        ModelSpec spec = RuntimeFixtures.spec(new int[] {16, 32, 32}, 3);
+        Path onnx = RuntimeFixtures.export(spec, dir, 7);
+        Volume image = phantom(new Shape3(24, 48, 48), 7);
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(7);
+        for (int round = 0; round < 20; round++) {
+            Segmenter seg = Segmenter.open(onnx, Backend.ORT_CPU, 1, SegmenterOptions.defaults());
+            java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(3);
+            List<java.util.concurrent.Future<Integer>> callers = new java.util.ArrayList<>();
+            for (int t = 0; t < 3; t++) {
+                callers.add(threads.submit(() -> {
+                    int done = 0;
+                    while (true) {
+                        try {
+                            assertEquals(image.shape(), seg.segment("c", List.of(image)).labels().shape());
+                            done++;
+                        } catch (IllegalStateException e) {
+                            assertEquals("closed", e.getMessage());
+                            return done;
+                        }
+                    }
+                }));
+            }
+            Thread.sleep(rng.nextInt(60));
+            seg.close();
+            threads.shutdown();
+            assertTrue(threads.awaitTermination(2, java.util.concurrent.TimeUnit.MINUTES));
+            for (java.util.concurrent.Future<Integer> f : callers) {
+                f.get(); // a caller that saw anything but results and then "closed" fails here
+            }
+        }
+    }
+
+    @Test
     void cancellingARunningSegmentationStopsItBetweenTiles() throws Exception {
         ModelSpec spec = RuntimeFixtures.spec(new int[] {16, 32, 32}, 3);
         Path onnx = RuntimeFixtures.export(spec, dir, 6);
