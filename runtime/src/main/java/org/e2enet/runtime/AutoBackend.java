@@ -25,6 +25,9 @@ public final class AutoBackend {
     static String skipReason(Backend b, GpuStack stack, List<OrtProviders.Status> providers) {
         return switch (b) {
             case TENSORRT -> {
+                if (NativeTensorRtJars.missing() != null) {
+                    yield NativeTensorRtJars.missing();
+                }
                 if (stack.driverVersion() == null) {
                     yield "no NVIDIA driver";
                 }

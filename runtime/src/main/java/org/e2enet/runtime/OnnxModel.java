@@ -118,8 +118,14 @@ public final class OnnxModel implements TileNetwork, AutoCloseable {
     }
 
     private static TileEngine engine(E2eNetOnnx onnx, Backend backend, BackendOptions options) {
-        return backend == Backend.TENSORRT ? TensorRtEngine.open(onnx, options)
-                : OrtEngine.open(onnx, backend, options);
+        if (backend != Backend.TENSORRT) {
+            return OrtEngine.open(onnx, backend, options);
+        }
+        String missing = NativeTensorRtJars.missing();
+        if (missing != null) {
+            throw new BadInputException("tensorrt: " + missing);
+        }
+        return TensorRtEngine.open(onnx, options);
     }
 
     /** The network's spec. */
