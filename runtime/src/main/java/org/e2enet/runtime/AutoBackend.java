@@ -25,8 +25,9 @@ public final class AutoBackend {
     static String skipReason(Backend b, GpuStack stack, List<OrtProviders.Status> providers) {
         return switch (b) {
             case TENSORRT -> {
-                if (NativeTensorRtJars.missing() != null) {
-                    yield NativeTensorRtJars.missing();
+                String jars = NativeTensorRtJars.missing();
+                if (jars != null) {
+                    yield jars;
                 }
                 if (stack.driverVersion() == null) {
                     yield "no NVIDIA driver";

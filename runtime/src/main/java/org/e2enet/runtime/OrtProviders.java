@@ -48,8 +48,12 @@ public final class OrtProviders {
     static List<Status> probe(EnumSet<OrtProvider> offered, int deviceId, Start start) {
         List<Status> out = new ArrayList<>();
         out.add(new Status(OrtProvider.CPU.getName(), true, true, null));
-        out.add(tryGpu(OrtProvider.CUDA, offered, deviceId, start));
-        out.add(tryGpu(OrtProvider.TENSOR_RT, offered, deviceId, start));
+        Status cuda = tryGpu(OrtProvider.CUDA, offered, deviceId, start);
+        Status trt = tryGpu(OrtProvider.TENSOR_RT, offered, deviceId, start);
+        out.add(cuda);
+        // TensorRT runs on CUDA's device: what CUDA's probe found there holds for it
+        out.add(trt.initialises() && !cuda.initialises() ? new Status(trt.name(), true, false, "its CUDA device does not start: "
+                + cuda.reason()) : trt);
         for (OrtProvider p : offered) {
             if (p != OrtProvider.CPU && p != OrtProvider.CUDA && p != OrtProvider.TENSOR_RT) {
                 out.add(new Status(p.getName(), true, false, "offered by the build, not used by e2enet"));
@@ -88,15 +92,16 @@ public final class OrtProviders {
     }
 
     /**
-     * Checks that {@code p} starts on device {@code deviceId}: TensorRT's library loads (registering it), and a session
-     * of a one-node graph runs on the device with CUDA, since loading a provider's library does not touch the device.
-     * TensorRT builds no engine for the probe (a build costs seconds).
+     * Checks that {@code p} starts on device {@code deviceId}. CUDA: a session of a one-node graph runs on the device,
+     * since loading a provider's library does not touch the device. TensorRT: its library loads (registering it); it
+     * builds no engine for the probe (a build costs seconds), and the device is CUDA's, which {@link #probe} checks.
      */
     private static void startOnDevice(OrtProvider p, int deviceId) throws OrtException {
         if (p == OrtProvider.TENSOR_RT) {
             try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
                 o.addTensorrt(deviceId);
             }
+            return;
         }
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
             o.addCUDA(deviceId);

@@ -138,8 +138,12 @@ final class TensorRtEngine implements TileEngine {
         Path plan = options.engineCache().resolve(key.fileName());
         TensorRtSharedEngines.Shared shared = TensorRtSharedEngines.get(plan, options.deviceId(), Logger.INSTANCE,
                 runtime -> engine(runtime, file, spec, options, build, plan));
-        IExecutionContext context = shared.take(() -> "tiles of batch up to " + options.maxBatch() + " at patch "
-                + Arrays.toString(spec.patchSize()), Logger.INSTANCE::errors, Logger.INSTANCE::clear);
+        Logger.INSTANCE.clear();
+        IExecutionContext context = shared.take();
+        if (context == null) {
+            throw new IllegalStateException("tensorrt: no execution context for tiles of batch up to " + options.maxBatch() + " at patch "
+                    + Arrays.toString(spec.patchSize()) + " (" + Logger.INSTANCE.errors() + "); it needs more GPU memory than is free");
+        }
         return new TensorRtEngine(shared, context, spec, options, plan);
     }
 

@@ -3,10 +3,9 @@ package org.e2enet.runtime;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.bytedeco.tensorrt.global.nvinfer;
 import org.bytedeco.tensorrt.nvinfer.ICudaEngine;
 import org.bytedeco.tensorrt.nvinfer.IExecutionContext;
@@ -27,9 +26,9 @@ import org.bytedeco.tensorrt.nvinfer.IRuntime;
  */
 final class TensorRtSharedEngines {
     private static IRuntime runtime;
-    private static final Map<String, Shared> ENGINES = new HashMap<>();
+    private static final Map<String, Shared> ENGINES = new ConcurrentHashMap<>();
     /** One lock per plan and device: a build takes minutes, and opens of other plans need not wait for it. */
-    private static final Map<String, Object> LOCKS = new HashMap<>();
+    private static final Map<String, Object> LOCKS = new ConcurrentHashMap<>();
 
     private TensorRtSharedEngines() {
     }
@@ -44,21 +43,15 @@ final class TensorRtSharedEngines {
         }
 
         /**
-         * An idle context, or a new one; a context TensorRT cannot create (its activation memory for the profile's
-         * largest batch does not fit the GPU) is an error saying so, {@code what} naming the tiles.
+         * An idle context, or a new one; null when TensorRT cannot create one (its activation memory for the profile's
+         * largest batch does not fit the GPU).
          */
-        synchronized IExecutionContext take(Supplier<String> what, Supplier<String> errors, Runnable clearErrors) {
+        synchronized IExecutionContext take() {
             IExecutionContext c = idle.poll();
-            if (c != null) {
-                return c;
+            if (c == null) {
+                c = engine.createExecutionContext();
             }
-            clearErrors.run();
-            c = engine.createExecutionContext();
-            if (c == null || c.isNull()) {
-                throw new IllegalStateException("tensorrt: no execution context for " + what.get() + " (" + errors.get()
-                        + "); it needs more GPU memory than is free");
-            }
-            return c;
+            return c == null || c.isNull() ? null : c;
         }
 
         /** Takes back a context for the next {@link #take}. */
@@ -73,19 +66,10 @@ final class TensorRtSharedEngines {
      */
     static Shared get(Path plan, int deviceId, ILogger logger, Function<IRuntime, ICudaEngine> load) {
         String key = plan.toAbsolutePath() + "@" + deviceId;
-        Object lock;
-        synchronized (LOCKS) {
-            lock = LOCKS.computeIfAbsent(key, k -> new Object());
-        }
-        synchronized (lock) {
-            synchronized (ENGINES) {
-                Shared s = ENGINES.get(key);
-                if (s != null) {
-                    return s;
-                }
-            }
-            Shared s = new Shared(load.apply(runtime(logger)));
-            synchronized (ENGINES) {
+        synchronized (LOCKS.computeIfAbsent(key, k -> new Object())) {
+            Shared s = ENGINES.get(key);
+            if (s == null) {
+                s = new Shared(load.apply(runtime(logger)));
                 ENGINES.put(key, s);
             }
             return s;

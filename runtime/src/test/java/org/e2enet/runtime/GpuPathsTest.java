@@ -16,13 +16,13 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.spi.ToolProvider;
 import java.util.stream.Stream;
 import org.bytedeco.tensorrt.global.nvinfer;
 import org.bytedeco.tensorrt.nvinfer.ILogger;
 import org.e2enet.core.onnx.E2eNetOnnx;
 import org.e2enet.core.onnx.ModelPrecision;
 import org.e2enet.core.spec.ModelSpec;
+import org.e2enet.core.testing.Javap;
 import org.e2enet.devices.GpuStack;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,16 +73,13 @@ class GpuPathsTest {
     @Test
     void noRuntimeClassComparesABytedecoEnumByIdentity() throws Exception {
         Path classes = Path.of(OnnxModel.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        ToolProvider javap = ToolProvider.findFirst("javap").orElseThrow();
         List<String> found = new ArrayList<>();
         List<Path> files;
         try (Stream<Path> s = Files.walk(classes)) {
             files = s.filter(p -> p.toString().endsWith(".class")).toList();
         }
         for (Path f : files) {
-            java.io.StringWriter out = new java.io.StringWriter();
-            javap.run(new java.io.PrintWriter(out), new java.io.PrintWriter(new java.io.StringWriter()), "-c", "-p", f.toString());
-            found.addAll(identityComparisons(f.getFileName().toString(), out.toString()));
+            found.addAll(identityComparisons(f.getFileName().toString(), Javap.disassemble(f)));
         }
         assertEquals(List.of(), found);
     }
@@ -199,6 +196,14 @@ class GpuPathsTest {
         assertTrue(cuda.offered() && !cuda.initialises(), cuda.toString());
         assertEquals("CUDA failure 100: no CUDA-capable device is detected ; GPU=0", cuda.reason());
         assertFalse(s.get(2).initialises());
+        List<OrtProviders.Status> cudaOnly = OrtProviders.probe(EnumSet.of(OrtProvider.CPU, OrtProvider.CUDA, OrtProvider.TENSOR_RT), 0,
+                (p, d) -> {
+                    if (p == OrtProvider.CUDA) {
+                        throw new OrtException("CUDA failure 100: no CUDA-capable device is detected");
+                    }
+                });
+        assertEquals("its CUDA device does not start: CUDA failure 100: no CUDA-capable device is detected", cudaOnly.get(2).reason(),
+                "TensorRT's library loads, but it runs on CUDA's device");
         List<OrtProviders.Status> fine = OrtProviders.probe(EnumSet.of(OrtProvider.CPU, OrtProvider.CUDA), 0, (p, d) -> { });
         assertTrue(fine.get(1).initialises());
         assertEquals("not in this ONNX Runtime build (mvn install -Pcuda brings onnxruntime_gpu)", fine.get(2).reason());

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +12,8 @@ import java.util.List;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.spi.ToolProvider;
 import java.util.stream.Stream;
+import org.e2enet.core.testing.Javap;
 import org.e2enet.trainer.dsff.Dsff;
 import org.e2enet.trainer.nn.DeviceConstants;
 import org.e2enet.trainer.nn.E2ENetModel;
@@ -129,15 +127,11 @@ class TrainingPathBytecodeTest {
 
     /** The DJL calls in a class file, from {@code javap -c -p}, each with the method it is made in. */
     private static List<Call> calls(Path classFile) {
-        ToolProvider javap = ToolProvider.findFirst("javap").orElseThrow(() -> new AssertionError("this JDK has no javap tool"));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int rc = javap.run(new PrintWriter(out), new PrintWriter(err), "-c", "-p", classFile.toString());
-        assertEquals(0, rc, "javap " + classFile + ": " + err);
+        String disassembly = Javap.disassemble(classFile);
         String type = classFile.getFileName().toString().replace(".class", "");
         List<Call> calls = new ArrayList<>();
         String method = "?";
-        for (String line : out.toString().split("\n")) {
+        for (String line : disassembly.split("\n")) {
             if (line.startsWith("  ") && !line.startsWith("   ") && line.endsWith(";")) {
                 String head = line.contains("(") ? line.substring(0, line.indexOf('(')) : line.trim();
                 String name = head.substring(head.lastIndexOf(' ') + 1);
