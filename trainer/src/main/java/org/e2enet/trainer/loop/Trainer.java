@@ -218,17 +218,16 @@ public final class Trainer {
         DeepSupervisionLoss lossFn = new DeepSupervisionLoss(spec, constants);
         TrainingStep step = new TrainingStep(model, lossFn, st.optimizer(), st.dsff(), base, times);
         TrainingConfig run = config;
-        long total = run.totalIterations();
         long first = (long) st.startEpoch() * config.itersPerEpoch();
         EpochRecord last = st.log().rows().isEmpty() ? null : st.log().rows().get(st.log().rows().size() - 1);
         PatchSampler valSampler = new PatchSampler(val, patch);
         try (BatchSource batches = new BatchSource(new PatchSampler(train, patch), new Augmenter(config.augment()),
-                config.batchSize(), config.seed(), first, total)) {
+                config.batchSize(), config.seed(), first, config.totalIterations())) {
             for (int epoch = st.startEpoch(); epoch < run.epochs(); epoch++) {
                 long t0 = System.nanoTime();
                 double lr = run.learningRateAt(epoch);
                 double lossSum = 0;
-                double dr = spec.dsff().deathRateAfter((long) (epoch + 1) * config.itersPerEpoch(), total);
+                double dr = spec.dsff().deathRateAfter((long) (epoch + 1) * config.itersPerEpoch(), run.totalIterations());
                 listener.epochStarted(epoch, run.epochs(), config.itersPerEpoch());
                 for (int it = 0; it < config.itersPerEpoch(); it++) {
                     long t = (long) epoch * config.itersPerEpoch() + it;
@@ -236,8 +235,8 @@ public final class Trainer {
                     Batch batch = batches.next();
                     double loss = step.run(batch, lr, System.nanoTime() - w0);
                     lossSum += loss;
-                    if (st.dsff() != null && spec.dsff().updatesAfter(t + 1, total)) {
-                        double rate = spec.dsff().deathRateAfter(t + 1, total);
+                    if (st.dsff() != null && spec.dsff().updatesAfter(t + 1, run.totalIterations())) {
+                        double rate = spec.dsff().deathRateAfter(t + 1, run.totalIterations());
                         double[] before = config.probeUpdates() ? validate(model, lossFn, valSampler, base, epoch) : null;
                         List<TopologyUpdate> log = st.dsff().update(rate, st.params().all(), st.optimizer().buffers(),
                                 "gradient".equals(spec.dsff().regrowBy()) ? st.dsff().gradients(st.params().all()) : null,
@@ -257,7 +256,6 @@ public final class Trainer {
                 st.log().add(last);
                 if (epoch == 0) {
                     run = replanned(run, spec, last);
-                    total = run.totalIterations();
                 }
                 boolean stop = epoch < run.epochs() - 1 && listener.stopAfter(last);
                 boolean end = epoch == run.epochs() - 1 || stop;
