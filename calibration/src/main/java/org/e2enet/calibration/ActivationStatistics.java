@@ -17,7 +17,7 @@ import java.util.Set;
 import org.e2enet.core.onnx.OnnxContract;
 import org.e2enet.core.onnx.OnnxGraphStats;
 import org.e2enet.core.progress.ProgressListener;
-import org.e2enet.runtime.OrtSessions;
+import org.e2enet.runtime.engine.OrtSessions;
 
 /**
  * Activation ranges observed by running the FP32 graph on calibration tiles in ONNX Runtime CPU, with the

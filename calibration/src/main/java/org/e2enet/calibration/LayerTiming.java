@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.e2enet.runtime.Backend;
 import org.e2enet.runtime.BackendOptions;
-import org.e2enet.runtime.OperatorProfile;
+import org.e2enet.runtime.bench.OperatorProfile;
 
 /**
  * One layer's time per tile on this machine's ONNX Runtime CPU, in FP32 and with its convolution in INT8, from

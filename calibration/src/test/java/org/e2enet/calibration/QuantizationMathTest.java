@@ -15,7 +15,7 @@ import java.util.Set;
 import org.e2enet.core.onnx.OnnxGraphStats;
 import org.e2enet.core.progress.ProgressListener;
 import org.e2enet.core.onnx.OnnxBuilder;
-import org.e2enet.runtime.OrtSessions;
+import org.e2enet.runtime.engine.OrtSessions;
 import org.junit.jupiter.api.Test;
 
 /** Scales, zero points and ranges against hand-computed values on a graph small enough to compute by hand. */

@@ -27,7 +27,7 @@ final class BackendMixin {
 
     /** The backend options, with TensorRT engines admitting batches up to {@code maxBatch} (at least 8). */
     BackendOptions options(int maxBatch) {
-        return new BackendOptions(threads(), fp16, engineCache, gpu, Math.max(8, maxBatch));
+        return BackendOptions.builder().threads(threads()).fp16(fp16).engineCache(engineCache).deviceId(gpu).maxBatch(Math.max(8, maxBatch)).build();
     }
 
     int threads() {

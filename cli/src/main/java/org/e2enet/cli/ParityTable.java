@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Locale;
 import org.e2enet.core.metrics.ConfusionCounts;
 import org.e2enet.core.onnx.WeightIdentity;
-import org.e2enet.runtime.ParityReport;
-import org.e2enet.runtime.ParityTolerance;
-import org.e2enet.runtime.VolumeParity;
+import org.e2enet.runtime.parity.ParityReport;
+import org.e2enet.runtime.parity.ParityTolerance;
+import org.e2enet.runtime.parity.VolumeParity;
 
 /** The checks of a parity run, a row each, as the text table prints them and as a JUnit XML report carries them. */
 final class ParityTable {

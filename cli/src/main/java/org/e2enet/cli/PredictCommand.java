@@ -63,9 +63,7 @@ final class PredictCommand implements Callable<Integer> {
             throw new IllegalArgumentException("give --onnx or --deployment (one of them)");
         }
         CasePrediction.prepareOutput(output);
-        SegmenterOptions options = SegmenterOptions.defaults().withStep(step)
-                .withMirroring(tta ? SegmenterOptions.Mirroring.ALL_FLIPS : SegmenterOptions.Mirroring.NONE).withBatch(batch)
-                .withOutputs(probabilities ? SegmenterOptions.Outputs.LABELS_AND_PROBABILITIES : SegmenterOptions.Outputs.LABELS);
+        SegmenterOptions options = SegmenterOptions.builder().step(step).mirroring(tta ? SegmenterOptions.Mirroring.ALL_FLIPS : SegmenterOptions.Mirroring.NONE).batch(batch).outputs(probabilities ? SegmenterOptions.Outputs.LABELS_AND_PROBABILITIES : SegmenterOptions.Outputs.LABELS).build();
         try (Segmenter segmenter = deployment != null ? Deployments.open(deployment, options)
                 : Segmenter.open(onnx, backend.backend, backend.options(batch), options)) {
             o.println("backend: " + segmenter.model().choice() + (deployment == null ? ""

@@ -1,5 +1,6 @@
 package org.e2enet.cli;
 
+import org.e2enet.runtime.parity.GpuKit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -15,7 +16,7 @@ import org.e2enet.core.metrics.EvaluationReport;
 import org.e2enet.devices.Machine;
 import org.e2enet.runtime.Backend;
 import org.e2enet.runtime.BackendOptions;
-import org.e2enet.runtime.OrtProviders;
+import org.e2enet.runtime.engine.OrtProviders;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -109,7 +110,7 @@ class GpuSuiteTest {
         ok(CommandLineTest.run("calibrate", "--onnx", onnx.toString(), "--dataset", data.toString(), "--precision", "int8", "--activations",
                 "s8", "--out", int8.toString()));
         JsonNode gate = new ObjectMapper().readTree(dir.resolve("model.int8.calibration.json").toFile()).get("gate");
-        BackendOptions gpu = new BackendOptions(4, false, dir.resolve("engines"), 0, 8);
+        BackendOptions gpu = BackendOptions.builder().threads(4).engineCache(dir.resolve("engines")).maxBatch(8).build();
         PrintWriter quiet = new PrintWriter(new StringWriter());
         EvaluationReport fp32 = QuickstartCommand.predictAndEvaluate(onnx, Backend.ORT_CPU, BackendOptions.cpu(4), data, dir.resolve("p32"), quiet);
         EvaluationReport trt = QuickstartCommand.predictAndEvaluate(int8, Backend.TENSORRT, gpu, data, dir.resolve("p8"), quiet);

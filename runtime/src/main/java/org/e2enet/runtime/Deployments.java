@@ -33,9 +33,9 @@ public final class Deployments {
         } catch (IllegalArgumentException e) {
             throw BadInputException.of(profileFile, e.getMessage());
         }
-        BackendOptions o = new BackendOptions(p.threads(), false, null, 0, Math.max(8, p.batch()));
+        BackendOptions o = BackendOptions.builder().threads(p.threads()).maxBatch(Math.max(8, p.batch())).build();
         try {
-            return Segmenter.open(model, backend, o, options.withBatch(p.batch()));
+            return Segmenter.open(model, backend, o, options.toBuilder().batch(p.batch()).build());
         } catch (BadInputException e) {
             throw BadInputException.of(profileFile, "its backend " + p.backend() + " cannot run here: " + e.getMessage(), e);
         }

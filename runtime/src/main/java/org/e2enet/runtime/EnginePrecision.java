@@ -1,5 +1,6 @@
 package org.e2enet.runtime;
 
+import org.e2enet.runtime.parity.ParityTolerance;
 import java.util.Map;
 
 /**

@@ -1,24 +1,36 @@
 package org.e2enet.runtime;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import org.e2enet.core.io.BadInputException;
+import java.util.Objects;
+import java.util.concurrent.ForkJoinPool;
+import org.e2enet.core.io.BackendUnavailableException;
+import org.e2enet.core.io.ModelLoadException;
 import org.e2enet.core.onnx.E2eNetOnnx;
 import org.e2enet.core.onnx.ModelPrecision;
 import org.e2enet.core.preprocess.Plans;
 import org.e2enet.core.spec.ModelSpec;
 import org.e2enet.core.window.TileBuffers;
 import org.e2enet.core.window.TileNetwork;
-import org.e2enet.devices.GpuStack;
+import org.e2enet.runtime.engine.Engines;
+import org.e2enet.runtime.engine.TileEngine;
 
 /**
- * An exported E2ENet ready to run on one backend: its spec and plans come from the model's own metadata, so
- * a deployment cannot apply the wrong preprocessing.
+ * An exported E2ENet loaded on one backend: it owns the native session (or TensorRT engine) and the pool of CPU
+ * threads the sliding window uses. Its spec and plans come from the model's own metadata, so a deployment cannot
+ * apply the wrong preprocessing.
+ *
+ * <p><b>Threads and ownership.</b> An {@code OnnxModel} is thread-safe: any number of {@link Segmenter}s, on any
+ * threads, may use one model at once; it is the expensive object (opening takes about a second for the tiny model,
+ * much longer for a TensorRT build), so a service opens it once and keeps it. Whoever opens it closes it: {@link
+ * #close()} refuses new runs, waits for the runs in flight, then frees the native memory. A {@link Segmenter} made
+ * with {@link Segmenter#Segmenter(OnnxModel, SegmenterOptions)} does not close the model; one made with {@link
+ * Segmenter#open} owns its model.
  */
 public final class OnnxModel implements TileNetwork, AutoCloseable {
-    /** The order {@code auto} tries: the fastest first. */
-    static final List<Backend> AUTO_ORDER = List.of(Backend.TENSORRT, Backend.ORT_TRT, Backend.ORT_CUDA, Backend.ORT_CPU);
     private final TileEngine engine;
     private final ModelSpec spec;
     private final Plans plans;
@@ -27,164 +39,228 @@ public final class OnnxModel implements TileNetwork, AutoCloseable {
     private final int threads;
     private final ModelPrecision precision;
     private final EnginePrecision enginePrecision;
+    private final ForkJoinPool pool;
+    private final CallGate runs = new CallGate();
 
-    private OnnxModel(TileEngine engine, E2eNetOnnx onnx, Backend backend, BackendOptions options, String choice) {
-        this.engine = engine;
+    private OnnxModel(Engines.Started started, E2eNetOnnx onnx, BackendOptions options) {
+        this.engine = started.engine();
+        this.backend = started.backend();
+        this.choice = started.choice();
         this.enginePrecision = EnginePrecision.of(backend, options, System.getenv());
         this.threads = options.threads();
         this.spec = onnx.spec();
         this.precision = ModelPrecision.of(onnx);
         this.plans = onnx.plans();
-        this.backend = backend;
-        this.choice = choice;
+        this.pool = new ForkJoinPool(threads);
     }
 
-    /** Opens {@code file} on {@code backend} with {@code threads} CPU threads and otherwise default options. */
+    /**
+     * Opens {@code file} on {@code backend} with {@code threads} CPU threads and otherwise default options.
+     *
+     * @param file an ONNX model exported by e2enet
+     * @param backend where it runs
+     * @param threads CPU threads, at least 1
+     * @return the model, which the caller closes
+     * @throws ModelLoadException when the file is missing, not ONNX, not an e2enet model, or refused by the engine
+     * @throws BackendUnavailableException when {@code backend} cannot run on this machine
+     * @throws IllegalArgumentException when {@code threads} is below 1
+     */
     public static OnnxModel open(Path file, Backend backend, int threads) {
         return open(file, backend, BackendOptions.cpu(threads));
     }
 
     /**
-     * Opens {@code file} on {@code backend}; a missing GPU library is a {@link BadInputException} saying what to
-     * install. {@link Backend#AUTO} takes native TensorRT, then ONNX Runtime's TensorRT and CUDA providers, then the
-     * CPU: the first that the machine's discovery does not rule out ({@link AutoBackend}) and that loads; {@link
-     * #choice()} says which it took and why it skipped each faster one.
+     * Opens {@code file} on {@code backend}. {@link Backend#AUTO} takes native TensorRT, then ONNX Runtime's TensorRT
+     * and CUDA providers, then the CPU: the first that the machine's discovery does not rule out and that loads;
+     * {@link #choice()} says which it took and why it skipped each faster one.
+     *
+     * @param file an ONNX model exported by e2enet
+     * @param backend where it runs
+     * @param options how the backend runs it
+     * @return the model, which the caller closes
+     * @throws ModelLoadException when the file is missing, not ONNX, not an e2enet model, or refused by the engine
+     * @throws BackendUnavailableException when {@code backend} cannot run on this machine (a missing GPU library, the
+     *     native TensorRT jars absent); its message says what to install
      */
     public static OnnxModel open(Path file, Backend backend, BackendOptions options) {
-        return open(E2eNetOnnx.read(file), backend, options);
-    }
-
-    /** {@link #open(Path, Backend, BackendOptions)} for a model already read. */
-    public static OnnxModel open(E2eNetOnnx onnx, Backend backend, BackendOptions options) {
-        if (backend != Backend.AUTO) {
-            return own(engine(onnx, backend, options), onnx, backend, options, backend.label());
-        }
-        return openAuto(onnx, options, GpuStack.scan(), OrtProviders.probe(options.deviceId()), OnnxModel::engine);
-    }
-
-    /** How an engine of one backend is started (a seam for tests: real engines need GPUs). */
-    interface EngineStarter {
-        TileEngine start(E2eNetOnnx onnx, Backend backend, BackendOptions options);
-    }
-
-    /**
-     * {@link Backend#AUTO}: the first backend of {@link #AUTO_ORDER} that discovery does not rule out and whose start
-     * succeeds. Any failure of a GPU engine's start (a missing library, a TensorRT build or deserialisation that fails,
-     * a CUDA error, an engine cache that cannot be written) moves on to the next, and {@link #choice()} names it; only
-     * the CPU's failure, the last resort, is thrown.
-     */
-    static OnnxModel openAuto(E2eNetOnnx onnx, BackendOptions options, GpuStack stack, List<OrtProviders.Status> providers,
-                              EngineStarter starter) {
-        List<String> skipped = new ArrayList<>();
-        for (Backend b : AUTO_ORDER) {
-            String ruledOut = AutoBackend.skipReason(b, stack, providers);
-            if (ruledOut != null) {
-                skipped.add(b.label() + " unavailable: " + ruledOut);
-                continue;
-            }
-            TileEngine engine;
-            try {
-                engine = starter.start(onnx, b, options);
-            } catch (RuntimeException | LinkageError e) {
-                if (b == Backend.ORT_CPU) {
-                    throw e;
-                }
-                skipped.add(b.label() + " failed: " + failure(e));
-                continue;
-            }
-            String why = skipped.isEmpty() ? "" : " (" + String.join("; ", skipped) + ")";
-            return own(engine, onnx, b, options, "auto chose " + b.label() + why);
-        }
-        throw new IllegalStateException("unreachable: ort-cpu is always tried");
-    }
-
-    /** The model around a started {@code engine}; the engine is closed if the model cannot be made. */
-    private static OnnxModel own(TileEngine engine, E2eNetOnnx onnx, Backend backend, BackendOptions options, String choice) {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(backend, "backend");
+        Objects.requireNonNull(options, "options");
+        E2eNetOnnx onnx = E2eNetOnnx.read(file);
+        Engines.Started started = Engines.start(onnx, backend, options);
         try {
-            return new OnnxModel(engine, onnx, backend, options, choice);
+            return new OnnxModel(started, onnx, options);
         } catch (RuntimeException e) {
-            engine.close();
+            started.engine().close();
             throw e;
         }
     }
 
-    /** A start's failure in a few words: its kind unless ours, and the reason in parentheses when the message has one. */
-    private static String failure(Throwable e) {
-        String message = String.valueOf(e.getMessage());
-        int paren = message.indexOf('(');
-        int close = message.indexOf(')', paren + 1);
-        String reason = e instanceof BadInputException && paren >= 0 && close > paren ? message.substring(paren + 1, close) : message;
-        return e instanceof BadInputException ? reason : e.getClass().getSimpleName() + ": " + reason;
+    /**
+     * Opens a model held in memory (read from a database or an archive, say). The bytes pass through a private
+     * temporary file, deleted before this returns, since the engines read models from files; messages about the model
+     * name that file.
+     *
+     * @param model the bytes of an ONNX model exported by e2enet
+     * @param backend where it runs
+     * @param options how the backend runs it
+     * @return the model, which the caller closes
+     * @throws ModelLoadException when the bytes are not an e2enet ONNX model, or the engine refuses it
+     * @throws BackendUnavailableException when {@code backend} cannot run on this machine
+     * @throws UncheckedIOException when the temporary file cannot be written
+     */
+    public static OnnxModel open(byte[] model, Backend backend, BackendOptions options) {
+        Objects.requireNonNull(model, "model");
+        Path tmp;
+        try {
+            tmp = Files.createTempFile("e2enet-model-", ".onnx");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the model's bytes to a temporary file", e);
+        }
+        try {
+            Files.write(tmp, model);
+            return open(tmp, backend, options);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the model's bytes to " + tmp, e);
+        } finally {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException e) {
+                tmp.toFile().deleteOnExit();
+            }
+        }
     }
 
-    private static TileEngine engine(E2eNetOnnx onnx, Backend backend, BackendOptions options) {
-        if (backend != Backend.TENSORRT) {
-            return OrtEngine.open(onnx, backend, options);
-        }
-        String missing = NativeTensorRtJars.missing();
-        if (missing != null) {
-            throw new BadInputException("tensorrt: " + missing);
-        }
-        return TensorRtEngine.open(onnx, options);
-    }
-
-    /** The network's spec. */
+    /** @return the network's spec */
     public ModelSpec spec() {
         return spec;
     }
 
-    /** The precision it computes in (FP32 as exported, or FP16/INT8 after calibration). */
+    /** @return the precision it computes in (FP32 as exported, or FP16/INT8 after calibration) */
     public ModelPrecision precision() {
         return precision;
     }
 
-    /** The arithmetic its engine computes in (TF32 or FP16 make parity use the reduced-precision rules). */
+    /** @return the arithmetic its engine computes in (TF32 or FP16 make parity use the reduced-precision rules) */
     public EnginePrecision enginePrecision() {
         return enginePrecision;
     }
 
-    /** The preprocessing it was trained with (null for a model exported from a bundle without plans). */
+    /** @return the preprocessing it was trained with, or null for a model exported from a bundle without plans */
     public Plans plans() {
         return plans;
     }
 
-    /** CPU threads it was opened with; the sliding window's softmax and accumulation use as many. */
+    /** @return the CPU threads it was opened with; the sliding window's softmax and accumulation use as many */
     public int threads() {
         return threads;
     }
 
-    /** The backend it runs on. */
+    /** @return the backend it runs on ({@link Backend#AUTO} resolved) */
     public Backend backend() {
         return backend;
     }
 
-    /** How the backend was chosen: its name, or for {@code auto} which one and why the faster ones were skipped. */
+    /** @return how the backend was chosen: its name, or for {@code auto} which one and why the faster ones were skipped */
     public String choice() {
         return choice;
     }
 
-    /** Head-0 logits (N, classes, D, H, W) of an input (N, C, D, H, W). */
-    @Override
-    public float[] run(float[] input, long[] shape) {
-        return engine.run(input, shape);
+    /**
+     * Admits a segmentation on this model: {@link #close()} waits for it as for a run, so that the pool and the engine
+     * outlive it.
+     *
+     * @throws IllegalStateException "closed" once {@link #close()} has begun
+     */
+    void enter() {
+        runs.enter();
     }
 
-    /** Buffers that the engine reads and writes in place where it can (ONNX Runtime), heap arrays otherwise. */
+    /** Ends a segmentation admitted by {@link #enter()}. */
+    void exit() {
+        runs.exit();
+    }
+
+    /** The pool of {@link #threads()} threads that segmentations on this model compute in. */
+    ForkJoinPool pool() {
+        return pool;
+    }
+
+    /**
+     * Head-0 logits of a batch of tiles.
+     *
+     * @param input the tiles, (N, C, D, H, W) flattened
+     * @param shape N, C, D, H and W
+     * @return logits (N, classes, D, H, W) flattened
+     * @throws IllegalStateException "closed" once {@link #close()} has begun
+     */
+    @Override
+    public float[] run(float[] input, long[] shape) {
+        runs.enter();
+        try {
+            return engine.run(input, shape);
+        } finally {
+            runs.exit();
+        }
+    }
+
+    /**
+     * Buffers that the engine reads and writes in place where it can (ONNX Runtime), heap arrays otherwise; their
+     * runs count as this model's runs for {@link #close()}.
+     *
+     * @param shape the input's N, C, D, H and W
+     * @return buffers the caller closes
+     */
     @Override
     public TileBuffers buffers(long[] shape) {
         TileBuffers own = engine.buffers(shape, classes());
-        return own != null ? own : TileNetwork.super.buffers(shape);
+        return own != null ? new GatedBuffers(own) : TileNetwork.super.buffers(shape);
     }
 
-    /** The spec's number of classes. */
+    /** @return the spec's number of classes, background included */
     @Override
     public int classes() {
         return spec.numClasses();
     }
 
-    /** Releases the engine; closing twice is harmless. */
+    /**
+     * Refuses new runs and segmentations, waits for those in flight, then releases the engine and the thread pool. Closing twice is
+     * harmless; a close that waits keeps waiting when interrupted and leaves the thread interrupted.
+     */
     @Override
     public void close() {
-        engine.close();
+        if (runs.close()) {
+            pool.shutdown();
+            engine.close();
+        }
+    }
+
+    /** An engine's own buffers whose runs pass through the model's gate. */
+    private final class GatedBuffers implements TileBuffers {
+        private final TileBuffers inner;
+
+        GatedBuffers(TileBuffers inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public FloatBuffer input() {
+            return inner.input();
+        }
+
+        @Override
+        public FloatBuffer run() {
+            runs.enter();
+            try {
+                return inner.run();
+            } finally {
+                runs.exit();
+            }
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
     }
 }

@@ -1,5 +1,6 @@
 package org.e2enet.runtime;
 
+import org.e2enet.runtime.bench.TileTimer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -71,7 +72,7 @@ class DeploymentsTest {
             assertEquals(1, s.model().threads());
             planned = s.segment("c", List.of(image)).labels().floats(0);
         }
-        try (Segmenter s = Segmenter.open(pruned, Backend.ORT_CPU, 1, SegmenterOptions.defaults().withBatch(1))) {
+        try (Segmenter s = Segmenter.open(pruned, Backend.ORT_CPU, 1, SegmenterOptions.builder().batch(1).build())) {
             assertArrayEquals(planned, s.segment("c", List.of(image)).labels().floats(0));
         }
 

@@ -42,7 +42,7 @@ class LargeVolumeTest {
         }
         Volume image = Volume.of(Geometry.of(shape, new Spacing3(1, 1, 1)), ct);
         try (OnnxModel model = OnnxModel.open(Path.of(args[0]), Backend.ORT_CPU, 2)) {
-            Segmentation s = new Segmenter(model, SegmenterOptions.defaults().withStep(1.0).withBatch(4)).segment("big", List.of(image));
+            Segmentation s = new Segmenter(model, SegmenterOptions.builder().step(1.0).batch(4).build()).segment("big", List.of(image));
             System.out.println("labels " + s.labels().shape() + ", " + s.tiles() + " tiles, network " + Math.round(s.networkMs())
                     + " ms, peak heap " + (Runtime.getRuntime().totalMemory() >> 20) + " MiB");
         }

@@ -14,11 +14,11 @@ import org.e2enet.exporter.ModelExport;
 import org.e2enet.exporter.RandomBundles;
 
 /** Exported models with random weights and simple plans (CT normalisation, 1 mm target spacing). */
-final class RuntimeFixtures {
+public final class RuntimeFixtures {
     private RuntimeFixtures() {
     }
 
-    static Plans plans(int classes) {
+    public static Plans plans(int classes) {
         List<String> names = new java.util.ArrayList<>(List.of("background"));
         for (int c = 1; c < classes; c++) {
             names.add("class" + c);
@@ -28,13 +28,13 @@ final class RuntimeFixtures {
                 List.of(new ChannelNormalization(NormalizationScheme.CT, false, 50, 100, -200, 400)));
     }
 
-    static ModelSpec spec(int[] patch, int classes) {
+    public static ModelSpec spec(int[] patch, int classes) {
         return new ModelSpec(1, classes, 4, 16, new int[][] {{2, 2, 2}, {2, 2, 2}, {2, 2, 2}}, 3, patch, 0.6, Granularity.CHANNEL,
                 DsffSettings.PAPER);
     }
 
     /** Writes bundle{seed} and model{seed}.onnx (+ report) into {@code dir}; returns the ONNX path. */
-    static Path export(ModelSpec spec, Path dir, long seed) throws Exception {
+    public static Path export(ModelSpec spec, Path dir, long seed) throws Exception {
         Path bundle = RandomBundles.write(spec, plans(spec.numClasses()), dir, seed);
         Path onnx = dir.resolve("model" + seed + ".onnx");
         ModelExport.run(bundle, onnx, ExportOptions.PRUNED, ExportReport.besideModel(onnx));

@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.e2enet.core.io.BackendUnavailableException;
 import org.e2enet.core.io.BadInputException;
+import org.e2enet.core.io.InvalidImageException;
+import org.e2enet.core.io.ModelLoadException;
 import org.e2enet.core.preprocess.CaseInput;
 import org.e2enet.core.preprocess.CasePreprocessor;
 import org.e2enet.core.preprocess.PreprocessedCase;
@@ -87,7 +90,7 @@ class SegmenterTest {
         ModelSpec spec = RuntimeFixtures.spec(new int[] {16, 32, 32}, 3);
         Path onnx = RuntimeFixtures.export(spec, dir, 5);
         Volume image = phantom(new Shape3(48, 96, 96), 5);
-        Segmenter seg = Segmenter.open(onnx, Backend.ORT_CPU, 1, SegmenterOptions.defaults().withMirroring(SegmenterOptions.Mirroring.ALL_FLIPS));
+        Segmenter seg = Segmenter.open(onnx, Backend.ORT_CPU, 1, SegmenterOptions.builder().mirroring(SegmenterOptions.Mirroring.ALL_FLIPS).build());
         java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
         try {
             List<java.util.concurrent.Future<Segmentation>> running = List.of(threads.submit(() -> seg.segment("a", List.of(image))),
@@ -147,7 +150,7 @@ class SegmenterTest {
         ModelSpec spec = RuntimeFixtures.spec(new int[] {16, 32, 32}, 3);
         Path onnx = RuntimeFixtures.export(spec, dir, 6);
         Volume image = phantom(new Shape3(64, 160, 160), 6); // hundreds of tile runs with the 8 flips: far longer than the wait below
-        try (Segmenter seg = Segmenter.open(onnx, Backend.ORT_CPU, 1, SegmenterOptions.defaults().withMirroring(SegmenterOptions.Mirroring.ALL_FLIPS))) {
+        try (Segmenter seg = Segmenter.open(onnx, Backend.ORT_CPU, 1, SegmenterOptions.builder().mirroring(SegmenterOptions.Mirroring.ALL_FLIPS).build())) {
             java.util.concurrent.atomic.AtomicReference<Object> outcome = new java.util.concurrent.atomic.AtomicReference<>();
             java.util.concurrent.ExecutorService thread = java.util.concurrent.Executors.newSingleThreadExecutor();
             java.util.concurrent.Future<?> call = thread.submit(() -> {
@@ -205,8 +208,7 @@ class SegmenterTest {
         ModelSpec spec = RuntimeFixtures.spec(new int[] {16, 32, 32}, 3);
         Path onnx = RuntimeFixtures.export(spec, dir, 2);
         try (OnnxModel model = OnnxModel.open(onnx, Backend.ORT_CPU, 2)) {
-            Segmenter seg = new Segmenter(model, SegmenterOptions.defaults().withMirroring(SegmenterOptions.Mirroring.ALL_FLIPS).withBatch(3)
-                    .withOutputs(SegmenterOptions.Outputs.LABELS_AND_PROBABILITIES));
+            Segmenter seg = new Segmenter(model, SegmenterOptions.builder().mirroring(SegmenterOptions.Mirroring.ALL_FLIPS).batch(3).outputs(SegmenterOptions.Outputs.LABELS_AND_PROBABILITIES).build());
             for (Shape3 shape : new Shape3[] {new Shape3(40, 50, 70), new Shape3(10, 20, 24)}) {
                 Volume image = phantom(shape, 4);
                 Segmentation s = seg.segment("c", List.of(image));
@@ -235,21 +237,28 @@ class SegmenterTest {
         try (OnnxModel model = OnnxModel.open(onnx, Backend.ORT_CPU, 1)) {
             Segmenter seg = new Segmenter(model, SegmenterOptions.defaults());
             Volume image = phantom(new Shape3(16, 32, 32), 5);
-            assertTrue(assertThrows(BadInputException.class, () -> seg.segment("two", List.of(image, image))).getMessage()
+            assertTrue(assertThrows(InvalidImageException.class, () -> seg.segment("two", List.of(image, image))).getMessage()
                     .contains("expects 1"));
             Volume nan = Volume.of(image.geometry(), org.e2enet.core.volume.VoxelData.ofFloats(image.floats(0)));
             nan.channel(0).set(7, Double.NaN);
-            assertTrue(assertThrows(BadInputException.class, () -> seg.segment("nan", List.of(nan))).getMessage().contains("NaN"));
+            assertTrue(assertThrows(InvalidImageException.class, () -> seg.segment("nan", List.of(nan))).getMessage().contains("NaN"));
             // a 4D image of two volumes passed as the model's one channel used to be segmented from its first volume alone
             Volume twoVolumes = new Volume(image.geometry(), List.of(org.e2enet.core.volume.VoxelData.ofFloats(image.floats(0)),
                     org.e2enet.core.volume.VoxelData.ofFloats(image.floats(0))), 1, 0);
-            String fourD = assertThrows(BadInputException.class, () -> seg.segment("4d", List.of(twoVolumes))).getMessage();
+            String fourD = assertThrows(InvalidImageException.class, () -> seg.segment("4d", List.of(twoVolumes))).getMessage();
             assertTrue(fourD.contains("4d: channel 0 holds 2 volumes"), fourD);
         }
-        BadInputException cuda = assertThrows(BadInputException.class, () -> OnnxModel.open(onnx, Backend.ORT_CUDA, 1));
+        BadInputException cuda = assertThrows(BackendUnavailableException.class, () -> OnnxModel.open(onnx, Backend.ORT_CUDA, 1));
         assertTrue(cuda.getMessage().contains("CUDA") && cuda.getMessage().contains("-Pcuda"), cuda.getMessage());
         Path notOurs = java.nio.file.Files.writeString(dir.resolve("x.onnx"), "not a model");
-        assertTrue(assertThrows(BadInputException.class, () -> OnnxModel.open(notOurs, Backend.ORT_CPU, 1)).getMessage()
-                .startsWith(notOurs.toString()));
+        ModelLoadException corrupt = assertThrows(ModelLoadException.class, () -> OnnxModel.open(notOurs, Backend.ORT_CPU, 1));
+        assertTrue(corrupt.getMessage().startsWith(notOurs.toString()), corrupt.getMessage());
+        // a service logs the problem without the path, which may hold a patient's identifiers
+        assertEquals(notOurs, corrupt.file().orElseThrow());
+        assertEquals("not an ONNX model (corrupt protobuf)", corrupt.problem());
+        ModelLoadException missing = assertThrows(ModelLoadException.class, () -> OnnxModel.open(dir.resolve("none.onnx"), Backend.ORT_CPU, 1));
+        assertEquals("no such ONNX model", missing.problem());
+        assertEquals("model", assertThrows(NullPointerException.class, () -> new Segmenter(null, SegmenterOptions.defaults())).getMessage());
+        assertEquals("file", assertThrows(NullPointerException.class, () -> OnnxModel.open((Path) null, Backend.ORT_CPU, 1)).getMessage());
     }
 }

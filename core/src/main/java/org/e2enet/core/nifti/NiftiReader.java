@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
-import org.e2enet.core.io.BadInputException;
+import org.e2enet.core.io.InvalidImageException;
 import org.e2enet.core.volume.Affine;
 import org.e2enet.core.volume.Geometry;
 import org.e2enet.core.volume.Shape3;
@@ -28,7 +28,7 @@ import org.e2enet.core.volume.VoxelType;
  * bytes) of either byte order into a {@link Volume}. The 4th axis, if any, becomes the channels. The
  * affine comes from the sform when sform_code &gt; 0, else from the qform when qform_code &gt; 0, else from
  * pixdim (NIfTI "method 1": diag(pixdim), no offset). Every problem is reported as a
- * {@link BadInputException} naming the file; nothing is allocated before the header has been checked
+ * {@link InvalidImageException} naming the file; nothing is allocated before the header has been checked
  * against the file size and the memory the JVM has.
  */
 public final class NiftiReader {
@@ -83,15 +83,15 @@ public final class NiftiReader {
         try (InputStream in = open(file)) {
             return reader.read(in);
         } catch (NoSuchFileException e) {
-            throw BadInputException.of(file, "no such file");
+            throw new InvalidImageException(file, "no such file");
         } catch (ZipException e) {
             String why = e.getMessage() != null && e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("trailer")
                     ? "CRC mismatch" : e.getMessage();
-            throw BadInputException.of(file, "corrupt gzip data (" + why + ")", e);
+            throw new InvalidImageException(file, "corrupt gzip data (" + why + ")", e);
         } catch (EOFException e) {
-            throw BadInputException.of(file, "truncated: the file ends before its header or voxel data do", e);
+            throw new InvalidImageException(file, "truncated: the file ends before its header or voxel data do", e);
         } catch (IOException e) {
-            throw BadInputException.of(file, "cannot read (" + e.getMessage() + ")", e);
+            throw new InvalidImageException(file, "cannot read (" + e.getMessage() + ")", e);
         }
     }
 
@@ -100,7 +100,7 @@ public final class NiftiReader {
         try {
             return geometry(h);
         } catch (IllegalArgumentException e) {
-            throw BadInputException.of(file, "unusable orientation: " + e.getMessage() + " (qform/sform)", e);
+            throw new InvalidImageException(file, "unusable orientation: " + e.getMessage() + " (qform/sform)", e);
         }
     }
 
@@ -153,7 +153,7 @@ public final class NiftiReader {
     static NiftiHeader parseHeader(Path file, InputStream in) throws IOException {
         byte[] first = in.readNBytes(4);
         if (first.length < 4) {
-            throw BadInputException.of(file, "not a NIfTI file: only " + first.length + " bytes");
+            throw new InvalidImageException(file, "not a NIfTI file: only " + first.length + " bytes");
         }
         ByteBuffer probe = ByteBuffer.wrap(first);
         ByteOrder order = null;
@@ -166,11 +166,11 @@ public final class NiftiReader {
             }
         }
         if (order == null) {
-            throw BadInputException.of(file, "not a NIfTI file: sizeof_hdr is neither 348 (NIfTI-1) nor 540 (NIfTI-2)");
+            throw new InvalidImageException(file, "not a NIfTI file: sizeof_hdr is neither 348 (NIfTI-1) nor 540 (NIfTI-2)");
         }
         byte[] rest = in.readNBytes(size - 4);
         if (rest.length < size - 4) {
-            throw BadInputException.of(file, "truncated: the file ends inside its " + size + "-byte header");
+            throw new InvalidImageException(file, "truncated: the file ends inside its " + size + "-byte header");
         }
         ByteBuffer b = ByteBuffer.allocate(size).order(order);
         b.put(first).put(rest);
@@ -182,10 +182,10 @@ public final class NiftiReader {
     private static NiftiHeader parse1(Path file, ByteBuffer b, ByteOrder order) {
         String magic = ascii(b, 344, 4);
         if (magic.equals("ni1")) {
-            throw BadInputException.of(file, "a separate .hdr/.img pair: only single-file NIfTI (.nii, .nii.gz) is supported");
+            throw new InvalidImageException(file, "a separate .hdr/.img pair: only single-file NIfTI (.nii, .nii.gz) is supported");
         }
         if (!magic.equals("n+1")) {
-            throw BadInputException.of(file, "not a NIfTI-1 file: wrong magic '" + printable(magic) + "' (expected 'n+1')");
+            throw new InvalidImageException(file, "not a NIfTI-1 file: wrong magic '" + printable(magic) + "' (expected 'n+1')");
         }
         long[] dim = new long[8];
         double[] pixdim = new double[8];
@@ -205,7 +205,7 @@ public final class NiftiReader {
         }
         float voxOffset = b.getFloat(108);
         if (!Float.isFinite(voxOffset)) {
-            throw BadInputException.of(file, "vox_offset " + voxOffset + " is not a byte offset");
+            throw new InvalidImageException(file, "vox_offset " + voxOffset + " is not a byte offset");
         }
         return new NiftiHeader(1, order, dim, b.getShort(70), b.getShort(72), pixdim, (long) voxOffset,
                 b.getFloat(112), b.getFloat(116), b.getShort(252), b.getShort(254), quatern, srow,
@@ -215,7 +215,7 @@ public final class NiftiReader {
     private static NiftiHeader parse2(Path file, ByteBuffer b, ByteOrder order) {
         String magic = ascii(b, 4, 3);
         if (!magic.equals("n+2")) {
-            throw BadInputException.of(file, "not a NIfTI-2 file: wrong magic '" + printable(magic) + "' (expected 'n+2')");
+            throw new InvalidImageException(file, "not a NIfTI-2 file: wrong magic '" + printable(magic) + "' (expected 'n+2')");
         }
         long[] dim = new long[8];
         double[] pixdim = new double[8];
@@ -241,42 +241,42 @@ public final class NiftiReader {
     private static void validate(Path file, NiftiHeader h) {
         long rank = h.dim()[0];
         if (rank < 1 || rank > 7) {
-            throw BadInputException.of(file, "invalid dim[0] = " + rank + " (must be 1..7)");
+            throw new InvalidImageException(file, "invalid dim[0] = " + rank + " (must be 1..7)");
         }
         for (int k = 1; k <= rank; k++) {
             if (h.dim()[k] <= 0) {
-                throw BadInputException.of(file, "invalid dim[" + k + "] = " + h.dim()[k] + " (sizes must be positive)");
+                throw new InvalidImageException(file, "invalid dim[" + k + "] = " + h.dim()[k] + " (sizes must be positive)");
             }
         }
         for (int k = 5; k <= rank; k++) {
             if (h.dim()[k] != 1) {
-                throw BadInputException.of(file, "has " + rank + " dimensions (dim[" + k + "] = " + h.dim()[k]
+                throw new InvalidImageException(file, "has " + rank + " dimensions (dim[" + k + "] = " + h.dim()[k]
                         + "); only 3D images and 4D channel stacks are supported");
             }
         }
-        VoxelType type = VoxelType.fromNiftiCode(h.datatype()).orElseThrow(() -> BadInputException.of(file,
+        VoxelType type = VoxelType.fromNiftiCode(h.datatype()).orElseThrow(() -> new InvalidImageException(file,
                 "unsupported datatype code " + h.datatype()
                         + " (supported: uint8, int8, int16, uint16, int32, float32, float64)"));
         if (h.bitpix() != type.bytes() * 8) {
-            throw BadInputException.of(file, "bitpix " + h.bitpix() + " does not match datatype " + type.label());
+            throw new InvalidImageException(file, "bitpix " + h.bitpix() + " does not match datatype " + type.label());
         }
         long perChannel;
         try {
             perChannel = Math.multiplyExact(Math.multiplyExact(h.size(1), h.size(2)), h.size(3));
             Math.multiplyExact(Math.multiplyExact(perChannel, h.size(4)), (long) type.bytes());
         } catch (ArithmeticException e) {
-            throw BadInputException.of(file, "dims " + dimsText(h) + " overflow: the image cannot exist");
+            throw new InvalidImageException(file, "dims " + dimsText(h) + " overflow: the image cannot exist");
         }
         if (perChannel > Shape3.MAX_VOXELS) {
-            throw BadInputException.of(file, "dims " + dimsText(h) + " give " + perChannel
+            throw new InvalidImageException(file, "dims " + dimsText(h) + " give " + perChannel
                     + " voxels per channel, more than one channel may hold (" + Shape3.MAX_VOXELS + ")");
         }
         long minOffset = h.version() == 1 ? NiftiHeader.NIFTI1_SIZE : NiftiHeader.NIFTI2_SIZE;
         if (h.voxOffset() < minOffset) {
-            throw BadInputException.of(file, "vox_offset " + h.voxOffset() + " lies inside the header");
+            throw new InvalidImageException(file, "vox_offset " + h.voxOffset() + " lies inside the header");
         }
         if (Double.isInfinite(h.sclSlope()) || Double.isInfinite(h.sclInter())) {
-            throw BadInputException.of(file, "infinite scl_slope/scl_inter");
+            throw new InvalidImageException(file, "infinite scl_slope/scl_inter");
         }
     }
 
@@ -299,7 +299,7 @@ public final class NiftiReader {
                 int n = count * type.bytes();
                 int got = in.readNBytes(chunk.array(), 0, n);
                 if (got < n) {
-                    throw BadInputException.of(file, "truncated: voxel data ends after " + ((long) c * perChannel + start)
+                    throw new InvalidImageException(file, "truncated: voxel data ends after " + ((long) c * perChannel + start)
                             * type.bytes() + got + " of " + bytes + " bytes");
                 }
                 chunk.clear().limit(n);
@@ -317,16 +317,16 @@ public final class NiftiReader {
         long fileSize = Files.size(file);
         boolean gzip = isGzip(file);
         if (!gzip && fileSize < h.voxOffset() + bytes) {
-            throw BadInputException.of(file, "truncated: needs " + (h.voxOffset() + bytes) + " bytes, the file has " + fileSize);
+            throw new InvalidImageException(file, "truncated: needs " + (h.voxOffset() + bytes) + " bytes, the file has " + fileSize);
         }
         if (gzip && bytes > fileSize * MAX_DEFLATE_RATIO) {
-            throw BadInputException.of(file, "header claims " + bytes + " bytes of voxels, more than a " + fileSize
+            throw new InvalidImageException(file, "header claims " + bytes + " bytes of voxels, more than a " + fileSize
                     + "-byte gzip file can hold: corrupt or truncated");
         }
         Runtime rt = Runtime.getRuntime();
         long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
         if (bytes > free) {
-            throw BadInputException.of(file, String.format(java.util.Locale.ROOT,
+            throw new InvalidImageException(file, String.format(java.util.Locale.ROOT,
                     "needs %.2f GiB for its voxels but the JVM has %.2f GiB free; raise -Xmx (JAVA_OPTS)",
                     bytes / 1073741824.0, free / 1073741824.0));
         }

@@ -4,13 +4,13 @@ import ai.onnx.proto.OnnxMl;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.e2enet.core.io.BadInputException;
+import org.e2enet.core.io.ModelLoadException;
 import org.e2enet.core.preprocess.Plans;
 import org.e2enet.core.spec.ModelSpec;
 
@@ -26,23 +26,44 @@ import org.e2enet.core.spec.ModelSpec;
  * @param plans the preprocessing it was trained with (null when exported from a bundle without plans)
  */
 public record E2eNetOnnx(Path file, OnnxMl.ModelProto model, Map<String, String> metadata, ModelSpec spec, Plans plans) {
-    /** Reads and checks {@code file}. */
+    /**
+     * Reads and checks {@code file}.
+     *
+     * @param file an ONNX model exported by e2enet
+     * @return the model and its metadata
+     * @throws ModelLoadException when the file is missing, unreadable, not ONNX, not e2enet's, or carries metadata
+     *     e2enet cannot read
+     */
     public static E2eNetOnnx read(Path file) {
+        try {
+            E2eNetOnnx onnx = parse(file);
+            ModelPrecision.of(onnx);
+            return onnx;
+        } catch (ModelLoadException e) {
+            throw e;
+        } catch (BadInputException e) {
+            String message = e.getMessage();
+            String problem = message.startsWith(file.toString()) ? message.substring(file.toString().length()).replaceFirst("^:? ", "") : message;
+            throw new ModelLoadException(file, problem, e);
+        }
+    }
+
+    private static E2eNetOnnx parse(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw BadInputException.of(file, Files.exists(file) ? "not a regular file" : "no such ONNX model");
+            throw new ModelLoadException(file, Files.exists(file) ? "not a regular file" : "no such ONNX model");
         }
         OnnxMl.ModelProto model;
         try (InputStream in = Files.newInputStream(file)) {
             model = OnnxMl.ModelProto.parseFrom(in);
         } catch (InvalidProtocolBufferException e) {
-            throw BadInputException.of(file, "not an ONNX model (corrupt protobuf)");
+            throw new ModelLoadException(file, "not an ONNX model (corrupt protobuf)", e);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
+            throw new ModelLoadException(file, "cannot read (" + e.getMessage() + ")", e);
         }
         Map<String, String> meta = new LinkedHashMap<>();
         model.getMetadataPropsList().forEach(p -> meta.put(p.getKey(), p.getValue()));
         if (!meta.containsKey(OnnxContract.SPEC)) {
-            throw BadInputException.of(file, model.getGraph().getNodeCount() == 0 ? "not an ONNX model (no graph)"
+            throw new ModelLoadException(file, model.getGraph().getNodeCount() == 0 ? "not an ONNX model (no graph)"
                     : "is not an e2enet model (no " + OnnxContract.SPEC + " metadata); export it with 'e2enet export'");
         }
         ModelSpec spec = ModelSpec.fromJson(meta.get(OnnxContract.SPEC), file + " " + OnnxContract.SPEC);

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.e2enet.core.dataset.DatasetCase;
-import org.e2enet.core.io.BadInputException;
+import org.e2enet.core.io.InvalidImageException;
 import org.e2enet.core.nifti.NiftiReader;
 import org.e2enet.core.volume.Geometry;
 import org.e2enet.core.volume.Volume;
@@ -31,13 +31,13 @@ public record CaseInput(String id, float[][] channels, byte[] label, Geometry ge
         if (c.label() != null) {
             Volume l = NiftiReader.read(c.label());
             if (!l.shape().equals(g.shape())) {
-                throw BadInputException.of(c.label(), "label shape " + l.shape() + " differs from image shape " + g.shape());
+                throw new InvalidImageException(c.label(), "label shape " + l.shape() + " differs from image shape " + g.shape());
             }
             label = new byte[l.shape().voxelsInt()];
             for (int i = 0; i < label.length; i++) {
                 double v = l.value(0, i);
                 if (v < 0 || v > 127 || v != Math.rint(v)) {
-                    throw BadInputException.of(c.label(), "label value " + v + " is not a class index (0..127)");
+                    throw new InvalidImageException(c.label(), "label value " + v + " is not a class index (0..127)");
                 }
                 label[i] = (byte) v;
             }
@@ -54,13 +54,13 @@ public record CaseInput(String id, float[][] channels, byte[] label, Geometry ge
         for (Path file : files) {
             Volume v = NiftiReader.read(file);
             if (v.channelCount() != 1) {
-                throw BadInputException.of(file, "holds " + v.channelCount() + " volumes; pass one 3D image per channel file");
+                throw new InvalidImageException(file, "holds " + v.channelCount() + " volumes; pass one 3D image per channel file");
             }
             if (!out.isEmpty() && !out.get(0).shape().equals(v.shape())) {
-                throw BadInputException.of(file, "shape " + v.shape() + " differs from channel 0's " + out.get(0).shape());
+                throw new InvalidImageException(file, "shape " + v.shape() + " differs from channel 0's " + out.get(0).shape());
             }
             if (!out.isEmpty() && !out.get(0).geometry().sameGrid(v.geometry(), 1e-4)) {
-                throw BadInputException.of(file, "lies on another grid in space than channel 0 " + files.get(0) + " (spacing " + v.spacing()
+                throw new InvalidImageException(file, "lies on another grid in space than channel 0 " + files.get(0) + " (spacing " + v.spacing()
                         + " against " + out.get(0).spacing() + ", or another affine)");
             }
             refuseNonFinite(file, v);
@@ -74,7 +74,7 @@ public record CaseInput(String id, float[][] channels, byte[] label, Geometry ge
         for (int c = 0; c < v.channelCount(); c++) {
             int i = v.firstNonFinite(c);
             if (i >= 0) {
-                throw BadInputException.of(file, "holds NaN or infinite voxel values (first at voxel " + i + ")");
+                throw new InvalidImageException(file, "holds NaN or infinite voxel values (first at voxel " + i + ")");
             }
         }
     }

@@ -56,21 +56,57 @@ public final class WindowedPrediction {
      */
     public static Result predict(TileNetwork network, float[][] channels, Shape3 shape, Shape3 tile, double step, boolean mirroring,
                                  int batch, boolean probabilities, int threads) {
+        ForkJoinPool pool = threads > 1 ? new ForkJoinPool(threads) : null;
+        try {
+            return predict(network, channels, shape, tile, step, mirroring, batch, probabilities, pool, Checkpoint.INTERRUPTION);
+        } finally {
+            if (pool != null) {
+                pool.shutdown();
+            }
+        }
+    }
+
+    /**
+     * Called before each run of the network, on the thread that predicts: it throws to stop the prediction.
+     */
+    @FunctionalInterface
+    public interface Checkpoint {
+        /** Stops when the thread is interrupted, with a {@link CancellationException} saying how far it got. */
+        Checkpoint INTERRUPTION = (done, total) -> {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new CancellationException("interrupted after " + done + " of " + total + " tiles");
+            }
+        };
+
+        /**
+         * @param done tiles predicted so far
+         * @param total tiles in all
+         */
+        void check(int done, int total);
+    }
+
+    /**
+     * {@link #predict(TileNetwork, float[][], Shape3, Shape3, double, boolean, int, boolean, int)} in a pool the
+     * caller owns (null: the calling thread alone), stopped by {@code checkpoint}.
+     *
+     * @param pool threads for the softmax, accumulation and argmax, or null
+     * @param checkpoint called before each network call; what it throws ends the prediction
+     * @return the labels (and probabilities) on {@code shape}, with timings
+     */
+    public static Result predict(TileNetwork network, float[][] channels, Shape3 shape, Shape3 tile, double step, boolean mirroring,
+                                 int batch, boolean probabilities, ForkJoinPool pool, Checkpoint checkpoint) {
         long t0 = System.nanoTime();
         PaddedVolume padded = PaddedVolume.of(channels, shape, tile);
         Shape3 pshape = padded.shape();
         BoundingBox inside = padded.inside();
         float[][] input = padded.channels();
-        ForkJoinPool pool = threads > 1 ? new ForkJoinPool(threads) : null;
         List<int[]> tiles = SlidingWindow.tiles(pshape, tile, step);
         SlabAccumulator acc = new SlabAccumulator(pshape, tile, network.classes(), probabilities, pool);
         float[] gaussian = SlidingWindow.gaussian(tile);
         long networkNs;
         try (TilePredictor predictor = new TilePredictor(network, tile, mirroring)) {
             for (int start = 0; start < tiles.size();) {
-                if (Thread.currentThread().isInterrupted()) {
-                    throw new CancellationException("interrupted after " + start + " of " + tiles.size() + " tiles");
-                }
+                checkpoint.check(start, tiles.size());
                 // a batch never spans two tile depths: the accumulator holds one tile's depth
                 int z = tiles.get(start)[0];
                 int end = start;
@@ -84,10 +120,6 @@ public final class WindowedPrediction {
             }
             acc.finish();
             networkNs = predictor.networkNs();
-        } finally {
-            if (pool != null) {
-                pool.shutdown();
-            }
         }
         byte[] labels = inside.crop(acc.labels(), pshape);
         float[][] p = null;
