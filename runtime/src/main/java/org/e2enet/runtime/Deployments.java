@@ -2,7 +2,9 @@ package org.e2enet.runtime;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.e2enet.core.io.BackendUnavailableException;
 import org.e2enet.core.io.BadInputException;
+import org.e2enet.core.io.ModelLoadException;
 import org.e2enet.core.io.Sha256;
 import org.e2enet.devices.DeploymentProfile;
 
@@ -12,9 +14,15 @@ public final class Deployments {
     }
 
     /**
-     * A segmenter for {@code profileFile}'s choice; {@code options}' batch is replaced by the profile's. A profile
-     * naming a missing model, a model whose bytes changed since planning, or a backend this machine lacks is bad
-     * input naming the profile.
+     * A segmenter for {@code profileFile}'s choice; {@code options}' batch is replaced by the profile's.
+     *
+     * @param profileFile a deployment profile written by {@code e2enet plan}
+     * @param options how to segment
+     * @return a segmenter that owns its model
+     * @throws BadInputException naming the profile when it is unreadable, names a missing model or one whose bytes
+     *     changed since planning
+     * @throws ModelLoadException naming the profile when its model cannot be loaded
+     * @throws BackendUnavailableException naming the profile when its backend cannot run on this machine
      */
     public static Segmenter open(Path profileFile, SegmenterOptions options) {
         DeploymentProfile p = DeploymentProfile.read(profileFile);
@@ -36,8 +44,10 @@ public final class Deployments {
         BackendOptions o = BackendOptions.builder().threads(p.threads()).maxBatch(Math.max(8, p.batch())).build();
         try {
             return Segmenter.open(model, backend, o, options.toBuilder().batch(p.batch()).build());
-        } catch (BadInputException e) {
-            throw BadInputException.of(profileFile, "its backend " + p.backend() + " cannot run here: " + e.getMessage(), e);
+        } catch (BackendUnavailableException e) {
+            throw new BackendUnavailableException(profileFile, "its backend " + p.backend() + " cannot run here: " + e.getMessage(), e);
+        } catch (ModelLoadException e) {
+            throw new ModelLoadException(profileFile, "its model cannot be loaded: " + e.getMessage(), e);
         }
     }
 }

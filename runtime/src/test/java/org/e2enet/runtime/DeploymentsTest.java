@@ -87,7 +87,7 @@ class DeploymentsTest {
                 "fp32", 1, 1, 1.0, List.of());
         Path gpuProfile = dir.resolve("gpu.json");
         gpu.write(gpuProfile);
-        BadInputException lacks = assertThrows(BadInputException.class, () -> Deployments.open(gpuProfile, SegmenterOptions.defaults()));
+        BadInputException lacks = assertThrows(org.e2enet.core.io.BackendUnavailableException.class, () -> Deployments.open(gpuProfile, SegmenterOptions.defaults()));
         assertTrue(lacks.getMessage().contains("gpu.json") && lacks.getMessage().contains("backend tensorrt cannot run here"),
                 lacks.getMessage());
     }
