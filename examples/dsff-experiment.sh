@@ -13,9 +13,9 @@
 # with the quickstart's (16, 48, 48) patch on the phantoms and the preset's patch on DSFF_DATASET (DSFF_PATCH="D H W"
 # overrides); the defaults, 26 x 100 iterations, are the quickstart's budget. Variants: dense (sparsity 0, once per seed), static, random, gradient; random:ceil and gradient:ceil
 # count each update's prunes as the paper does, ceil(dr x active), instead of DSFF_PRUNE_ROUNDING (default round).
-# Dynamic runs use a schedule relative to the run: DSFF_UPDATES updates (default 8) over the first DSFF_UPDATE_END
-# of training (default 0.75, RigL's), at most DSFF_MAX_PRUNE_SHARE (default 0.34) of a tensor's active units per
-# update. Each run trains with DSFF_THREADS threads (default 2): two copies of this script with one thread each and
+# Dynamic runs use a schedule relative to the run: DSFF_UPDATES updates (default 8) with the rest of the recipe that
+# `train --updates` applies (window, cap per update and rounding: docs/dsff.md); DSFF_UPDATE_END,
+# DSFF_MAX_PRUNE_SHARE and DSFF_PRUNE_ROUNDING override them. Each run trains with DSFF_THREADS threads (default 2): two copies of this script with one thread each and
 # different seeds can share OUT and a 2-core machine; run the bench step once both are done, so that every latency
 # comes from one quiet run.
 set -euo pipefail
@@ -51,9 +51,10 @@ variants="${4:-static random gradient}"
 epochs="${5:-26}"
 iters="${6:-100}"
 updates="${DSFF_UPDATES:-8}"
-update_end="${DSFF_UPDATE_END:-0.75}"
-max_prune="${DSFF_MAX_PRUNE_SHARE:-0.34}"
-rounding="${DSFF_PRUNE_ROUNDING:-round}"
+# only what the caller overrides: train's --updates recipe holds the defaults
+recipe=()
+[ -z "${DSFF_UPDATE_END:-}" ] || recipe+=(--update-end "$DSFF_UPDATE_END")
+[ -z "${DSFF_MAX_PRUNE_SHARE:-}" ] || recipe+=(--max-prune-share "$DSFF_MAX_PRUNE_SHARE")
 mkdir -p "$out/runs"
 if [ -n "${DSFF_DATASET:-}" ]; then
   data="$DSFF_DATASET"   # e.g. the macaque atlas task: examples/run macaque-task out/macaque-task
@@ -79,14 +80,14 @@ for seed in $seeds; do
         continue
       fi
       regrow="${v%%:*}"
-      round="$rounding"
-      [ "$v" = "$regrow" ] || round="${v#*:}"
+      round=()
+      [ -z "${DSFF_PRUNE_ROUNDING:-}" ] || round=(--prune-rounding "$DSFF_PRUNE_ROUNDING")
+      [ "$v" = "$regrow" ] || round=(--prune-rounding "${v#*:}")
       case "$regrow" in
         dense)  opts=(--sparsity 0) ;;
         static) opts=(--sparsity 0.8 --granularity "$g" --static) ;;
         random|gradient)
-          opts=(--sparsity 0.8 --granularity "$g" --updates "$updates" --update-end "$update_end" --max-prune-share "$max_prune"
-                --regrow-by "$regrow" --prune-rounding "$round" --probe-updates) ;;
+          opts=(--sparsity 0.8 --granularity "$g" --updates "$updates" "${recipe[@]}" --regrow-by "$regrow" "${round[@]}" --probe-updates) ;;
         *) echo "unknown variant $v" >&2; exit 2 ;;
       esac
       rm -rf "$run" && mkdir -p "$run"

@@ -87,6 +87,12 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         if (!json) {
+            for (BenchResult r : results) {
+                if (volume != null && r.volumeVoxelsPerSecond() == null) {
+                    o.printf(Locale.ROOT, "%s: whole volume not measured: the model carries no preprocessing plans (e2enet.plans metadata). "
+                            + "Export it from a bundle trained on a dataset, or import its weights with --plans PLANS.json, then export.%n", r.model());
+                }
+            }
             printRealisedShares(o, results);
             for (BenchResult r : results) {
                 CasePrediction.Timing t = r.volumeStages();

@@ -1,14 +1,11 @@
 package org.e2enet.cli;
 
-import java.awt.Color;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import javax.imageio.ImageIO;
 import org.e2enet.calibration.CalibrationReport;
 import org.e2enet.core.bundle.ModelBundle;
 import org.e2enet.core.io.AtomicFiles;
@@ -17,8 +14,6 @@ import org.e2enet.core.metrics.FlopsCutRealised;
 import org.e2enet.core.nifti.NiftiReader;
 import org.e2enet.core.onnx.ExportReport;
 import org.e2enet.core.spec.ModelSpec;
-import org.e2enet.core.volume.Shape3;
-import org.e2enet.core.volume.Volume;
 import org.e2enet.runtime.bench.BenchResult;
 import org.e2enet.runtime.parity.ParityReport;
 import org.e2enet.runtime.parity.VolumeParity;
@@ -28,9 +23,6 @@ import org.knowm.xchart.CategoryChartBuilder;
 
 /** The quickstart's report.json, report.md and figures. */
 final class QuickstartReport {
-    private static final Color[] CLASS_COLOURS = {new Color(0, 0, 0, 0), new Color(230, 60, 60), new Color(60, 200, 90),
-        new Color(70, 120, 240), new Color(240, 200, 40)};
-
     private QuickstartReport() {
     }
 
@@ -89,7 +81,8 @@ final class QuickstartReport {
         AtomicFiles.writeString(out.resolve("report.json"), Json.write(r) + "\n");
         speedupFigure(out, denseMs / prunedMs, (double) dense.graphTrueFlops() / pruned.graphTrueFlops(), int8Ms == null ? null : denseMs / int8Ms);
         String caseId = eval.cases().get(0).caseId();
-        overlayFigure(out, images.resolve(caseId + "_0000.nii.gz"), labels.resolve(caseId + ".nii.gz"), predictions.resolve(caseId + ".nii.gz"));
+        OverlayFigure.write(out.resolve("overlay.png"), caseId, NiftiReader.read(images.resolve(caseId + "_0000.nii.gz")),
+                NiftiReader.read(labels.resolve(caseId + ".nii.gz")), NiftiReader.read(predictions.resolve(caseId + ".nii.gz")), eval.classNames());
         StringBuilder md = new StringBuilder("# e2enet quickstart report\n\n");
         md.append(String.format(Locale.ROOT, "Tiny E2ENet, sparse feature fusion at sparsity %.1f with **%s** granularity (whole input "
                 + "channels are pruned, so the exported convolutions are physically smaller) and %s masks, trained on synthetic "
@@ -133,65 +126,5 @@ final class QuickstartReport {
         chart.addSeries("factor", names, values);
         chart.getStyler().setLegendVisible(false);
         BitmapEncoder.saveBitmap(chart, out.resolve("speedup.png").toString(), BitmapEncoder.BitmapFormat.PNG);
-    }
-
-    /** The middle slice of a held-out case: image, ground truth overlaid, prediction overlaid, side by side. */
-    /** The slice showing the most classes, then the most foreground: where the figure has something to show. */
-    private static int richestSlice(Volume labels) {
-        Shape3 s = labels.shape();
-        int best = s.d() / 2;
-        long bestScore = -1;
-        for (int z = 0; z < s.d(); z++) {
-            java.util.BitSet classes = new java.util.BitSet();
-            long foreground = 0;
-            for (int i = z * s.h() * s.w(); i < (z + 1) * s.h() * s.w(); i++) {
-                int label = (int) labels.value(0, i);
-                if (label > 0) {
-                    classes.set(label);
-                    foreground++;
-                }
-            }
-            long score = classes.cardinality() * (long) s.voxelsInt() + foreground;
-            if (score > bestScore) {
-                bestScore = score;
-                best = z;
-            }
-        }
-        return best;
-    }
-
-    private static void overlayFigure(Path out, Path image, Path truth, Path prediction) throws IOException {
-        Volume img = NiftiReader.read(image);
-        Volume gt = NiftiReader.read(truth);
-        Volume pr = NiftiReader.read(prediction);
-        Shape3 s = img.shape();
-        int z = richestSlice(gt);
-        double lo = -150;
-        double hi = 350;
-        int scale = 3;
-        BufferedImage canvas = new BufferedImage(3 * s.w() * scale, s.h() * scale, BufferedImage.TYPE_INT_RGB);
-        for (int panel = 0; panel < 3; panel++) {
-            Volume overlay = panel == 1 ? gt : panel == 2 ? pr : null;
-            for (int y = 0; y < s.h(); y++) {
-                for (int x = 0; x < s.w(); x++) {
-                    int i = s.index(z, y, x);
-                    int grey = (int) Math.max(0, Math.min(255, 255 * (img.value(0, i) - lo) / (hi - lo)));
-                    Color c = new Color(grey, grey, grey);
-                    if (overlay != null) {
-                        int label = (int) overlay.value(0, i);
-                        if (label > 0) {
-                            Color k = CLASS_COLOURS[Math.min(label, CLASS_COLOURS.length - 1)];
-                            c = new Color((grey + k.getRed()) / 2, (grey + k.getGreen()) / 2, (grey + k.getBlue()) / 2);
-                        }
-                    }
-                    for (int dy = 0; dy < scale; dy++) {
-                        for (int dx = 0; dx < scale; dx++) {
-                            canvas.setRGB((panel * s.w() + x) * scale + dx, y * scale + dy, c.getRGB());
-                        }
-                    }
-                }
-            }
-        }
-        AtomicFiles.write(out.resolve("overlay.png"), o -> ImageIO.write(canvas, "png", o));
     }
 }

@@ -45,12 +45,17 @@ class CommandLineTest {
     void helpListsEverySubcommandAndEachHasAWorkedExample() {
         Result r = run("--help");
         assertEquals(0, r.code());
-        for (String sub : new String[] {"synth", "info", "spec", "preprocess", "train", "export", "predict", "parity", "bench", "evaluate",
-            "devices", "plan"}) {
-            assertTrue(r.out().contains(sub), sub);
+        // the subcommands as registered, so a command added later without an example fails here
+        java.util.Set<String> subs = new java.util.TreeSet<>(E2eNetCommand.commandLine().getSubcommands().keySet());
+        subs.remove("help");
+        assertEquals(new java.util.TreeSet<>(List.of("synth", "info", "spec", "preprocess", "train", "import", "export", "predict", "evaluate",
+                "parity", "bench", "calibrate", "devices", "plan", "quickstart")), subs);
+        for (String sub : subs) {
+            // a line of the command list that starts with the name, not the word anywhere in a description
+            assertTrue(java.util.regex.Pattern.compile("(?m)^\\s+" + sub + "\\s").matcher(r.out()).find(), sub + " listed in:\n" + r.out());
             Result h = run(sub, "--help");
             assertEquals(0, h.code());
-            assertTrue(h.out().contains("Examples:") && h.out().contains("e2enet " + sub), sub + " help has an example");
+            assertTrue(h.out().contains("Examples:") && h.out().contains("e2enet " + sub + " "), sub + " help has an example");
         }
     }
 
@@ -287,6 +292,16 @@ class CommandLineTest {
                 "--volume-spacing", "3", "0.8", "0.8");
         assertEquals(0, scanner.code(), scanner.err());
         assertTrue(scanner.out().contains("resample back") && scanner.out().contains("outside the network"), scanner.out());
+        // a model without plans cannot be preprocessed: the whole volume is not measured, and the output says why
+        ai.onnx.proto.OnnxMl.ModelProto withPlans = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(Files.readAllBytes(onnx));
+        ai.onnx.proto.OnnxMl.ModelProto.Builder stripped = withPlans.toBuilder().clearMetadataProps();
+        withPlans.getMetadataPropsList().stream().filter(e -> !e.getKey().equals(org.e2enet.core.onnx.OnnxContract.PLANS))
+                .forEach(stripped::addMetadataProps);
+        Path noPlans = Files.write(dir.resolve("no-plans.onnx"), stripped.build().toByteArray());
+        Result planless = run("bench", "--onnx", noPlans.toString(), "--runs", "2", "--threads", "1", "--volume", "20", "60", "60");
+        assertEquals(0, planless.code(), planless.err());
+        assertTrue(planless.out().contains("whole volume not measured: the model carries no preprocessing plans")
+                && planless.out().contains("--plans"), planless.out());
         Result tileOnly = run("bench", "--onnx", onnx.toString(), "--runs", "2", "--threads", "1", "--profile");
         assertEquals(0, tileOnly.code(), tileOnly.err());
         assertTrue(tileOnly.out().contains("not measured") && !tileOnly.out().contains("NaN"), tileOnly.out());

@@ -45,6 +45,10 @@ final class FuzzProperty {
             if (e.getMessage() == null || e.getMessage().isBlank() || e.getMessage().contains("\n")) {
                 throw new AssertionError("a bad-input message must be one non-empty line: " + e.getMessage(), e);
             }
+            // the file read, or the directory holding it (a bundle is read as a directory)
+            if (!e.getMessage().contains(file.getFileName().toString()) && !e.getMessage().contains(file.getParent().toString())) {
+                throw new AssertionError("a bad-input message must name the file " + file + ": " + e.getMessage(), e);
+            }
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
         if (CLASSES.getTotalLoadedClassCount() != loaded) {

@@ -70,13 +70,17 @@ class DsffTest {
                     gradients.put(l.weightName(), v);
                 }
                 List<TopologyUpdate> log = dsff.update(dr, weights, momentum, byGradient ? gradients : null, new SplittableRandom(100 + update));
+                // every masked layer is updated once: the checks below cannot pass on an empty log
+                assertEquals(dsff.masks().keySet(), log.stream().map(TopologyUpdate::weight).collect(java.util.stream.Collectors.toSet()));
+                assertEquals(dsff.masks().size(), log.size());
                 for (TopologyUpdate u : log) {
                     LayerMask mask = dsff.mask(u.weight());
                     for (int p = 0; p < mask.pools(); p++) {
                         assertEquals(initial.get(u.weight()), mask.activeCount(p), "active count constant: " + u.weight());
                     }
                     assertEquals(u.pruned(), u.regrown());
-                    int k = spec.dsff().pruneCount(dr, initial.get(u.weight()));
+                    int k = expectedPruneCount(dr, initial.get(u.weight()), rounding, spec.dsff().maxPruneShare());
+                    assertTrue(k > 0, "an update that prunes nothing tests nothing: " + u.weight());
                     assertEquals(k * mask.pools(), u.pruned());
                     assertEquals(initial.get(u.weight()) * mask.pools(), u.active(), "active units over all pools: " + u.weight());
                     assertPrunedWereSmallest(mask, l1Before.get(u.weight()), activeBefore.get(u.weight()), k);
@@ -90,6 +94,18 @@ class DsffTest {
                 }
             }
         }
+    }
+
+    /**
+     * How many units an update prunes from {@code active}, worked out here rather than taken from the code under test:
+     * {@code dr * active} rounded up (or to nearest, halves up), capped at {@code maxShare * active} rounded down.
+     */
+    private static int expectedPruneCount(double dr, int active, String rounding, double maxShare) {
+        java.math.BigDecimal want = java.math.BigDecimal.valueOf(dr).multiply(java.math.BigDecimal.valueOf(active));
+        int k = want.setScale(0, rounding.equals("round") ? java.math.RoundingMode.HALF_UP : java.math.RoundingMode.CEILING).intValueExact();
+        int cap = java.math.BigDecimal.valueOf(maxShare).multiply(java.math.BigDecimal.valueOf(active)).setScale(0, java.math.RoundingMode.FLOOR)
+                .intValueExact();
+        return Math.min(k, cap);
     }
 
     /** The mask an update must leave: the smallest-L1 active units pruned, then the largest-gradient inactive ones grown. */
