@@ -8,7 +8,7 @@ import java.util.List;
 import org.e2enet.core.io.AtomicFiles;
 
 /**
- * The calibration report {@code {model}.calibration.json} (DESIGN.md): what was done, the gate's table, and
+ * The calibration report {@code {model}.calibration.json} (docs/architecture.md#calibrated-model): what was done, the gate's table, and
  * whether it passed; the deployment planner only considers a reduced-precision model whose report says {@code
  * "passed": true}.
  *

@@ -13,8 +13,9 @@ import picocli.CommandLine.Option;
 
 /** {@code e2enet import}: a bundle from weights trained elsewhere (the authors' PyTorch code uses the same names). */
 @Command(name = "import", mixinStandardHelpOptions = true,
-        description = "Make a model bundle from a safetensors file of float32 weights named as in E2ENET.md (the authors' "
-                + "PyTorch state_dict names), the spec they belong to and optionally the plans and DSFF masks. Without --masks, "
+        description = "Make a model bundle from a safetensors file of float32 weights named as in docs/network.md#parameter-names "
+                + "(the authors' PyTorch state_dict names), the spec they belong to and optionally the plans and DSFF masks. "
+                + "Without --masks, "
                 + "a sparse spec's masks are read off the weights (a kernel is active when any of its weights is non-zero). "
                 + "Unused tensors are listed and left out. The bundle can then be exported; it has no golden fixtures for parity.",
         footer = {"", "Examples:",

@@ -12,7 +12,7 @@ final class SpecOptions {
     @Option(names = "--preset", description = "One of: tiny, small, amos, btcv, brats (or --spec).")
     String preset;
 
-    @Option(names = "--spec", description = "A spec JSON file (DESIGN.md 'spec'; or --preset).")
+    @Option(names = "--spec", description = "A spec JSON file (docs/architecture.md#model-spec; or --preset).")
     Path file;
 
     @Option(names = "--sparsity", description = "Override the spec's feature sparsity S (0 = dense).")

@@ -25,7 +25,7 @@ import org.e2enet.core.spec.Topology;
 import org.e2enet.core.spec.UnitBlock;
 
 /**
- * Lowers a model bundle to an ONNX graph of standard operators (E2ENET.md sections 1-2): the depth shift as
+ * Lowers a model bundle to an ONNX graph of standard operators (docs/network.md#topology, #export): the depth shift as
  * Slice + Pad + Concat (zero-filled, chunked exactly as the training model), (1,3,3) Conv with padding
  * (0,1,1), InstanceNormalization, LeakyRelu, MaxPool, the transposed conv with kernel = stride (a 1x1x1 Conv whose
  * taps DepthToSpace, Reshape and Transpose put in place for a static input, ConvTranspose for a dynamic one),

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** ONNX Runtime runs the exported graph; its logits must be the training model's (DESIGN.md parity tolerance). */
+/** ONNX Runtime runs the exported graph; its logits must be the training model's (the tolerance of docs/architecture.md#parity). */
 class ExportParityTest {
     @TempDir
     Path dir;

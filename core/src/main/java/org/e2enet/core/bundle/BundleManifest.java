@@ -5,7 +5,7 @@ import org.e2enet.core.spec.Accounting;
 import org.e2enet.core.spec.ModelSpec;
 
 /**
- * The {@code manifest.json} of a model bundle (DESIGN.md): format tag, the network spec, the preprocessing
+ * The {@code manifest.json} of a model bundle (docs/architecture.md#model-bundle): format tag, the network spec, the preprocessing
  * plans, the training state summary and the accounting. Only {@code format} and {@code spec} are required
  * (a bundle of weights converted from elsewhere has no training section).
  *

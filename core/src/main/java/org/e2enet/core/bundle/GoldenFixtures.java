@@ -14,7 +14,7 @@ import org.e2enet.core.safetensors.Tensor;
 import org.e2enet.core.volume.Shape3;
 
 /**
- * A bundle's parity fixtures ({@code golden.safetensors}, DESIGN.md): real input patches with the training
+ * A bundle's parity fixtures ({@code golden.safetensors}, docs/architecture.md#model-bundle): real input patches with the training
  * model's eval-mode head-0 logits on them ({@code golden.input.{k}}, {@code golden.logits.{k}}), and its
  * sliding-window labels of up to two validation cases on the preprocessed grid ({@code golden.seg.{case}}).
  * The trainer writes them, parity reads them; only this class knows the tensor names.

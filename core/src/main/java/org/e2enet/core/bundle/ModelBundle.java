@@ -22,10 +22,10 @@ import org.e2enet.core.spec.LayerTable;
 import org.e2enet.core.spec.ModelSpec;
 
 /**
- * A model bundle directory (DESIGN.md): {@code manifest.json}, {@code weights.safetensors} (float32, E2ENET.md
- * names), {@code masks.safetensors} (uint8 (dim0, dim1) per masked weight), and optionally
- * {@code optimizer.safetensors} and {@code golden.safetensors}. Reading checks every tensor against the
- * spec's layer table and reports the first problem naming the tensor.
+ * A model bundle directory (docs/architecture.md#model-bundle): {@code manifest.json}, {@code weights.safetensors}
+ * (float32, named as in docs/network.md#parameter-names), {@code masks.safetensors} (uint8 (dim0, dim1) per
+ * masked weight), and optionally {@code optimizer.safetensors} and {@code golden.safetensors}. Reading checks
+ * every tensor against the spec's layer table and reports the first problem naming the tensor.
  *
  * @param dir where it was read from or will be written
  * @param manifest the manifest

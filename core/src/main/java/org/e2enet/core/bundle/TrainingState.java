@@ -1,7 +1,7 @@
 package org.e2enet.core.bundle;
 
 /**
- * The {@code training} section of a bundle's manifest (DESIGN.md): how far the run got and the settings it
+ * The {@code training} section of a bundle's manifest (docs/architecture.md#model-bundle): how far the run got and the settings it
  * ran with, which {@code --resume} checks and continues.
  *
  * @param epochsDone complete epochs (the bundle holds their weights)

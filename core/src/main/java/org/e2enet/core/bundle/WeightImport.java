@@ -15,7 +15,7 @@ import org.e2enet.core.spec.ModelSpec;
 
 /**
  * Makes a bundle from weights trained elsewhere (e.g. the authors' PyTorch code, whose parameter names
- * E2ENET.md keeps): a safetensors file of float32 tensors, the spec they belong to, optionally the plans
+ * docs/network.md#parameter-names keeps): a safetensors file of float32 tensors, the spec they belong to, optionally the plans
  * and the DSFF masks. Without a masks file, the masks of a sparse spec are read off the weights: a kernel is
  * active when any of its weights is non-zero (pruned kernels of a DSFF model are exactly zero). Tensors the
  * spec does not use (optimizer or bookkeeping entries of a checkpoint) are left out and listed. The manifest

@@ -3,7 +3,7 @@ package org.e2enet.core.onnx;
 import java.nio.file.Path;
 
 /**
- * The names an exported E2ENet ONNX model is read by (DESIGN.md, "ONNX model"): its input and output and the
+ * The names an exported E2ENet ONNX model is read by (docs/architecture.md#onnx-model): its input and output and the
  * keys of its {@code metadata_props}. The exporter writes them, the runtimes, {@code info} and calibration read
  * them; nowhere else spells them.
  */

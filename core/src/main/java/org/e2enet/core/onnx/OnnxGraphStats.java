@@ -12,7 +12,7 @@ import java.util.Map;
  * the input through the operators the exporter emits (Conv, ConvTranspose, Gather, Slice, Pad, Concat,
  * MaxPool, InstanceNormalization, LeakyRelu, Reshape to a constant shape, Transpose, DepthToSpace, Identity,
  * and the QuantizeLinear, DequantizeLinear and Cast nodes of calibrated models), and FLOPs are 2 x the
- * multiply-adds of every Conv and ConvTranspose (E2ENET.md's true FLOPs). Parameters are the values of the
+ * multiply-adds of every Conv and ConvTranspose (the true FLOPs of docs/network.md#accounting). Parameters are the values of the
  * weight initializers (float32, float16 or int8; not the int64 indices and shapes, the quantization scales and
  * zero points, or int32 biases).
  *

@@ -11,7 +11,7 @@ import org.e2enet.core.io.Sha256;
 import org.e2enet.core.safetensors.Tensor;
 
 /**
- * The identity of an exported model's stored values (DESIGN.md): for every initializer of the graph, the
+ * The identity of an exported model's stored values (docs/architecture.md#onnx-model): for every initializer of the graph, the
  * SHA-256 of its bytes and of the bundle tensors it was derived from (a weight with its mask; a bias or norm
  * parameter; nothing for the index and padding constants of the lowering). The exporter writes it into the
  * ONNX metadata ({@link OnnxContract#DIGESTS}) and the export report; parity recomputes both sides.

@@ -9,7 +9,7 @@ import org.e2enet.core.bundle.ModelBundle;
 import org.e2enet.core.safetensors.Tensor;
 
 /**
- * Parity's identity check (DESIGN.md): every initializer of the model has the digest recorded at export, and
+ * Parity's identity check (docs/architecture.md#parity): every initializer of the model has the digest recorded at export, and
  * every bundle tensor it was derived from still has the digest it had then. Any changed bit on either side
  * fails, naming the tensor; numeric tolerances play no part.
  *

@@ -13,7 +13,7 @@ import org.e2enet.core.volume.Spacing3;
 
 /**
  * Everything preprocessing does, recorded so training and deployment apply exactly the same transform
- * (DESIGN.md {@code plans}). Axes are (d, h, w).
+ * (docs/architecture.md#plans). Axes are (d, h, w).
  *
  * @param format always {@value #FORMAT}
  * @param datasetName name from dataset.json

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.function.ToLongFunction;
 
 /**
- * Parameters and FLOPs of an E2ENet, reproducing the paper's conventions (E2ENET.md section 4):
+ * Parameters and FLOPs of an E2ENet, reproducing the paper's conventions (docs/network.md#accounting):
  * <ul>
  *   <li>params (Eq. 4): every non-masked parameter plus active kernels x kernel volume of masked tensors;</li>
  *   <li>paper FLOPs (Eq. 5): sum of 2 * kvol * rho * Cin * Cout * output voxels over encoder convs, fusion

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Dynamic sparse feature fusion schedule (E2ENET.md section 3).
+ * Dynamic sparse feature fusion schedule (docs/network.md#dsff).
  *
  * @param updateFrequency iterations between topology updates
  * @param deathRate initial death rate dr0

@@ -1,7 +1,7 @@
 package org.e2enet.core.spec;
 
 /**
- * One weight layer of the network, as E2ENET.md section 2 names it.
+ * One weight layer of the network, as docs/network.md#parameter-names names it.
  *
  * @param prefix the tensor-name prefix: {@code conv_blocks_context.0.blocks.0}, {@code loc4.0.0.blocks.0},
  *     {@code up4.0}, {@code seg_outputs.0}

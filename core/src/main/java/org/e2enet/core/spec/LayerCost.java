@@ -1,7 +1,7 @@
 package org.e2enet.core.spec;
 
 /**
- * The cost of one layer under E2ENET.md section 4's conventions.
+ * The cost of one layer under the conventions of docs/network.md#accounting.
  *
  * @param name the weight tensor's name
  * @param kind layer kind

@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * Every weight layer of an E2ENet spec, in the evaluation order of its {@link Topology}, looked up by name; and
- * the naming rules of E2ENET.md section 2 (the authors' state_dict names).
+ * the naming rules of docs/network.md#parameter-names (the authors' state_dict names).
  */
 public final class LayerTable {
     private final List<Layer> layers;

@@ -14,7 +14,7 @@ import org.e2enet.core.io.BadInputException;
 import org.e2enet.core.io.InputFiles;
 
 /**
- * The description of one E2ENet (DESIGN.md {@code spec}): everything needed to build the network, name its
+ * The description of one E2ENet (docs/architecture.md#model-spec): everything needed to build the network, name its
  * tensors and count its cost. Sizes and kernels are in (d, h, w) order.
  *
  * @param inputChannels image channels

@@ -5,7 +5,7 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * E2ENet's wiring (E2ENET.md section 2), described once as an ordered list of typed steps in evaluation
+ * E2ENet's wiring (docs/network.md#topology), described once as an ordered list of typed steps in evaluation
  * order: the encoder stage x_{l,0}, then the diagonal x_{l-1,1} .. x_{0,l}, heads last. The training model,
  * the exporter and the layer table walk this one description.
  */

@@ -1,7 +1,7 @@
 package org.e2enet.core.spec;
 
 /**
- * The constants of E2ENet's Unit (E2ENET.md section 1): {@code LeakyReLU(InstanceNorm(Conv(1,3,3)(DepthShift(x))))}
+ * The constants of E2ENet's Unit (docs/network.md#unit): {@code LeakyReLU(InstanceNorm(Conv(1,3,3)(DepthShift(x))))}
  * with padding (0,1,1). The training model and the exporter both read them from here.
  */
 public final class UnitBlock {

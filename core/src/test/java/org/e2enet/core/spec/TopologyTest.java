@@ -8,7 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TopologyTest {
-    /** Records, as text, what each step reads: the wiring of E2ENET.md section 2. */
+    /** Records, as text, what each step reads: the wiring of docs/network.md#topology. */
     private static final class Trace implements Topology.Visitor<String> {
         final List<String> visited = new ArrayList<>();
 

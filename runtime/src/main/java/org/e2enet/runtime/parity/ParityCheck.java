@@ -17,7 +17,7 @@ import org.e2enet.core.onnx.WeightIdentity;
 import org.e2enet.core.spec.ModelSpec;
 
 /**
- * DESIGN.md's parity: first the identity of every stored weight (digests recorded at export against the
+ * Parity (docs/architecture.md#parity): first the identity of every stored weight (digests recorded at export against the
  * model's initializers and the bundle's tensors), then the exported model on the bundle's golden inputs against the training model's
  * eval-mode logits (max |diff| &lt;= 1e-3 m, mean &lt;= 1e-5 m with m = max(1, max |golden|), argmax agreement
  * &gt;= 99.99%, Dice between the argmax maps &gt;= 0.999 per class), and the graph's FLOPs within 1% of the

@@ -4,7 +4,7 @@ import java.util.List;
 import org.e2enet.core.onnx.WeightIdentity;
 
 /**
- * The parity checks of DESIGN.md between the training model (through its golden fixtures) and the exported
+ * The parity checks (docs/architecture.md#parity) between the training model (through its golden fixtures) and the exported
  * model run by the runtime.
  *
  * @param passed every check passed

@@ -4,7 +4,7 @@ import org.e2enet.runtime.EnginePrecision;
 import org.e2enet.core.onnx.ModelPrecision;
 
 /**
- * The limits parity applies (DESIGN.md). FP32: logits within 1e-3 m (max) and 1e-5 m (mean), argmax agreement
+ * The limits parity applies (docs/architecture.md#parity, #precision). FP32: logits within 1e-3 m (max) and 1e-5 m (mean), argmax agreement
  * &gt;= 99.99% and Dice between the two predictions &gt;= 0.999 for every class. Reduced precision (INT8, FP16):
  * the logit limits do not apply (quantization moves logits by design); argmax agreement &gt;= 99% and the mean
  * over classes of the Dice between the two predictions &gt;= 0.95; the accuracy that matters, Dice against the

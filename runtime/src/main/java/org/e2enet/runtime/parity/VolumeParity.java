@@ -19,7 +19,7 @@ import org.e2enet.core.volume.Shape3;
 import org.e2enet.core.window.WindowedPrediction;
 
 /**
- * DESIGN.md's parity on validation volumes: the runtime preprocesses the raw images itself (from the
+ * Parity on validation volumes (docs/architecture.md#parity): the runtime preprocesses the raw images itself (from the
  * model's plans), runs the sliding window with the exported model, and its labels are compared with the
  * training model's sliding-window segmentation of the same volumes, kept in the bundle's golden fixtures
  * ({@code golden.seg.{case}}). Same window (step 0.5, no mirroring); it passes when argmax agreement is at

@@ -18,7 +18,7 @@ import org.e2enet.core.spec.ModelSpec;
 import org.e2enet.trainer.RandomDraws;
 
 /**
- * Dynamic sparse feature fusion (E2ENET.md section 3): masks on every fusion conv and transposed conv,
+ * Dynamic sparse feature fusion (docs/network.md#dsff): masks on every fusion conv and transposed conv,
  * initialised with exactly round(units * density) active units per pool, applied after every optimizer step
  * (weights and momentum), and updated every {@code updateFrequency} iterations by deactivating the
  * ceil(dr * active) (or, with {@code pruneRounding: round}, round(dr * active); at most the spec's {@code maxPruneShare} of

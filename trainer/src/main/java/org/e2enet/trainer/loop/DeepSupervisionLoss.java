@@ -8,7 +8,7 @@ import org.e2enet.core.spec.ModelSpec;
 import org.e2enet.trainer.nn.DeviceConstants;
 
 /**
- * nnU-Net's loss with deep supervision (E2ENET.md section 2): sum over heads h of w_h (CE + soft Dice), w_h
+ * nnU-Net's loss with deep supervision (docs/network.md#loss): sum over heads h of w_h (CE + soft Dice), w_h
  * proportional to 2^-h normalised to 1, the label downsampled to each head's resolution by nearest
  * neighbour (the voxel at (o + 0.5) * f - 0.5, rounded, as nnU-Net's order-0 resize picks). Dice is batch
  * Dice over foreground classes with smooth 1e-5, entering the loss as -mean(dice).

@@ -6,7 +6,7 @@ import org.e2enet.trainer.nn.ConvMode;
 
 /**
  * Everything a training run needs. Build it with {@link #builder()}: the dataset, output and spec are
- * required, everything else defaults to nnU-Net's recipe (E2ENET.md section 3), held in this one place.
+ * required, everything else defaults to nnU-Net's recipe (docs/network.md#optimiser), held in this one place.
  *
  * @param dataset raw nnU-Net dataset or the output of {@code e2enet preprocess}
  * @param out the model bundle directory

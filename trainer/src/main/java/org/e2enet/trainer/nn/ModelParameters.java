@@ -15,7 +15,7 @@ import org.e2enet.core.spec.ModelSpec;
 import org.e2enet.core.spec.UnitBlock;
 
 /**
- * The network's parameters by their E2ENET.md names, living in one manager, all requiring gradients.
+ * The network's parameters by their names (docs/network.md#parameter-names), living in one manager, all requiring gradients.
  */
 public final class ModelParameters implements AutoCloseable {
     private final NDManager manager;

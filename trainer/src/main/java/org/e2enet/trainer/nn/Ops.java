@@ -13,7 +13,7 @@ import ai.djl.nn.pooling.Pool;
 import org.e2enet.core.spec.UnitBlock;
 
 /**
- * The tensor operations of E2ENet (E2ENET.md section 1) on DJL's PyTorch engine, on (N, C, D, H, W)
+ * The tensor operations of E2ENet (docs/network.md#unit, #depth-shift) on DJL's PyTorch engine, on (N, C, D, H, W)
  * activations. Results of operations whose receiver is a parameter are moved to the activation's manager,
  * so parameters' managers never collect per-iteration temporaries.
  */
