@@ -1,11 +1,10 @@
 package org.e2enet.calibration;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import org.e2enet.core.io.AtomicFiles;
+import org.e2enet.core.io.JsonDocuments;
+import org.e2enet.core.onnx.OnnxContract;
 
 /**
  * The calibration report {@code {model}.calibration.json} (docs/architecture.md#calibrated-model): what was done, the gate's table, and
@@ -32,20 +31,15 @@ public record CalibrationReport(String format, String model, String source, Stri
                                 String activations, List<String> cases, int tiles, List<String> keptFp32, AccuracyGate.Result gate,
                                 List<LayerSensitivity> sensitivity, List<LayerTiming> speed, boolean passed, double seconds) {
     /** The format tag. */
-    public static final String FORMAT = "e2enet-calibration/1";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    public static final String FORMAT = OnnxContract.CALIBRATION_REPORT_FORMAT;
 
     /** As JSON. */
     public String toJson() {
-        try {
-            return JSON.writeValueAsString(this);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return JsonDocuments.toJson(this);
     }
 
     /** Writes it atomically. */
     public void write(Path file) throws IOException {
-        AtomicFiles.writeString(file, toJson() + "\n");
+        JsonDocuments.write(file, this);
     }
 }

@@ -1,21 +1,17 @@
 package org.e2enet.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import org.e2enet.core.io.JsonDocuments;
 
-/** The one JSON mapper of the command line (pretty printed). */
+/** The command line's JSON output: e2enet's one mapper ({@link JsonDocuments}), pretty printed. */
 final class Json {
-    static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final ObjectMapper MAPPER = JsonDocuments.mapper();
 
     private Json() {
     }
 
     /** {@code value} as pretty JSON. */
     static String write(Object value) {
-        try {
-            return MAPPER.writeValueAsString(value);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return JsonDocuments.toJson(value);
     }
 }

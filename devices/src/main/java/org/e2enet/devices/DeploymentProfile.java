@@ -1,13 +1,10 @@
 package org.e2enet.devices;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import org.e2enet.core.io.AtomicFiles;
 import org.e2enet.core.io.BadInputException;
-import org.e2enet.core.io.InputFiles;
+import org.e2enet.core.io.JsonDocuments;
 
 /**
  * What {@code e2enet plan} chose for this machine ({@code deployment.json}, format {@value #FORMAT}): the model
@@ -28,7 +25,6 @@ public record DeploymentProfile(String format, String model, String modelSha256,
                                 double tileMs, List<Candidate> candidates) {
     /** The format tag. */
     public static final String FORMAT = "e2enet-deployment/1";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /**
      * One candidate.
@@ -46,30 +42,17 @@ public record DeploymentProfile(String format, String model, String modelSha256,
 
     /** Writes the profile atomically. */
     public void write(Path file) throws IOException {
-        AtomicFiles.writeString(file, JSON.writeValueAsString(this) + "\n");
+        JsonDocuments.write(file, this);
     }
 
     /** The JSON text. */
     public String toJson() {
-        try {
-            return JSON.writeValueAsString(this);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return JsonDocuments.toJson(this);
     }
 
     /** Reads a profile; anything else is bad input naming the file. */
     public static DeploymentProfile read(Path file) {
-        DeploymentProfile p;
-        try {
-            p = JSON.readValue(InputFiles.readString(file), DeploymentProfile.class);
-        } catch (IOException e) {
-            throw BadInputException.of(file, "not a deployment profile (" + e.getMessage().lines().findFirst().orElse("") + ")");
-        }
-        if (p == null || !FORMAT.equals(p.format())) {
-            throw BadInputException.of(file, "unsupported deployment profile format " + (p == null ? "(none)" : "'" + p.format() + "'")
-                    + " (expected " + FORMAT + ")");
-        }
+        DeploymentProfile p = JsonDocuments.read(file, DeploymentProfile.class, FORMAT, "deployment profile");
         if (p.model() == null || p.modelSha256() == null || p.backend() == null || p.threads() < 1 || p.batch() < 1) {
             throw BadInputException.of(file, "a deployment profile needs model, modelSha256, backend, threads >= 1 and batch >= 1");
         }

@@ -1,14 +1,11 @@
 package org.e2enet.devices;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Path;
-import org.e2enet.core.io.AtomicFiles;
 import org.e2enet.core.io.BadInputException;
-import org.e2enet.core.io.InputFiles;
 import org.e2enet.core.onnx.ExportReport;
+import org.e2enet.core.io.JsonDocuments;
 
 /**
  * A machine's device profile ({@code e2enet devices --save}, format {@value #FORMAT}): its discovery and, when
@@ -24,45 +21,29 @@ import org.e2enet.core.onnx.ExportReport;
 public record DeviceProfile(String format, Machine machine, ExportReport.CostConstants costModel, int measuredThreads, Double int8SpeedFactor) {
     /** The format tag. */
     public static final String FORMAT = "e2enet-device/1";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** The JSON text. */
     public String toJson() {
-        try {
-            return JSON.writeValueAsString(this);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return JsonDocuments.toJson(this);
     }
 
     /** Writes the profile atomically. */
     public void write(Path file) throws IOException {
-        AtomicFiles.writeString(file, toJson() + "\n");
+        JsonDocuments.write(file, this);
     }
 
     /** The measured constants of the profile in {@code file}; a profile without them, or anything else, is bad input naming the file. */
     public static ExportReport.CostConstants costModelOf(Path file) {
-        JsonNode n;
-        try {
-            n = JSON.readTree(InputFiles.readString(file));
-        } catch (IOException e) {
-            throw BadInputException.of(file, "not a device profile (" + e.getMessage().lines().findFirst().orElse("") + ")");
-        }
-        if (n == null || !FORMAT.equals(n.path("format").asText())) {
-            throw BadInputException.of(file, "not a device profile (format " + FORMAT + " expected)");
-        }
-        JsonNode c = n.path("costModel");
-        double conv = c.path("convFlopsPerMs").asDouble(0);
-        double gather = c.path("gatherElementsPerMs").asDouble(0);
-        double grouped = c.path("groupedEfficiency").asDouble(0);
-        if (c.isMissingNode() || c.isNull()) {
+        JsonNode c = JsonDocuments.readTree(file, FORMAT, "device profile").get("costModel");
+        if (c == null || c.isNull()) {
             throw BadInputException.of(file, "has no measured cost-model constants: save it with 'e2enet devices --save FILE --measure' on the "
                     + "target machine");
         }
-        if (!(conv > 0 && gather > 0 && grouped > 0 && grouped <= 1.5)) {
-            throw BadInputException.of(file, "cost-model constants out of range (conv " + conv + " FLOP/ms, gather " + gather
-                    + " elements/ms, grouped efficiency " + grouped + ")");
+        ExportReport.CostConstants k = JsonDocuments.value(c, ExportReport.CostConstants.class, file + ": device profile costModel");
+        if (!(k.convFlopsPerMs() > 0 && k.gatherElementsPerMs() > 0 && k.groupedEfficiency() > 0 && k.groupedEfficiency() <= 1.5)) {
+            throw BadInputException.of(file, "cost-model constants out of range (conv " + k.convFlopsPerMs() + " FLOP/ms, gather "
+                    + k.gatherElementsPerMs() + " elements/ms, grouped efficiency " + k.groupedEfficiency() + ")");
         }
-        return new ExportReport.CostConstants(conv, gather, grouped);
+        return k;
     }
 }

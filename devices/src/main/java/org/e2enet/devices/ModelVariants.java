@@ -1,15 +1,14 @@
 package org.e2enet.devices;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.e2enet.core.io.InputFiles;
 import org.e2enet.core.io.Sha256;
 import org.e2enet.core.onnx.E2eNetOnnx;
 import org.e2enet.core.onnx.ModelPrecision;
 import org.e2enet.core.onnx.OnnxContract;
+import org.e2enet.core.io.BadInputException;
+import org.e2enet.core.io.JsonDocuments;
 
 /** Exported models as planner variants: their digest, precision and whether their accuracy gate lets them be deployed. */
 public final class ModelVariants {
@@ -31,11 +30,15 @@ public final class ModelVariants {
         if (!Files.isRegularFile(report)) {
             return "no calibration report " + report.getFileName() + " beside it: its accuracy gate is unknown";
         }
+        JsonNode passed;
         try {
-            JsonNode passed = new ObjectMapper().readTree(InputFiles.readString(report)).get("passed");
-            return passed != null && passed.asBoolean(false) ? null : "calibration gate failed (" + report.getFileName() + ")";
-        } catch (IOException e) {
-            return "calibration report " + report.getFileName() + " unreadable: " + e.getMessage().lines().findFirst().orElse("");
+            passed = JsonDocuments.readTree(report, OnnxContract.CALIBRATION_REPORT_FORMAT, "calibration report").get("passed");
+        } catch (BadInputException e) {
+            return "calibration report unusable: " + e.problem();
         }
+        if (passed == null || !passed.isBoolean()) {
+            return "calibration report " + report.getFileName() + " has no boolean 'passed': its accuracy gate is unknown";
+        }
+        return passed.booleanValue() ? null : "calibration gate failed (" + report.getFileName() + ")";
     }
 }

@@ -1,8 +1,6 @@
 package org.e2enet.core.bundle;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import org.e2enet.core.io.AtomicFiles;
 import org.e2enet.core.io.BadInputException;
-import org.e2enet.core.io.InputFiles;
 import org.e2enet.core.preprocess.Plans;
 import org.e2enet.core.safetensors.DType;
 import org.e2enet.core.safetensors.SafeTensors;
@@ -20,6 +17,7 @@ import org.e2enet.core.safetensors.Tensor;
 import org.e2enet.core.spec.Layer;
 import org.e2enet.core.spec.LayerTable;
 import org.e2enet.core.spec.ModelSpec;
+import org.e2enet.core.io.JsonDocuments;
 
 /**
  * A model bundle directory (docs/architecture.md#model-bundle): {@code manifest.json}, {@code weights.safetensors}
@@ -46,7 +44,6 @@ public record ModelBundle(Path dir, BundleManifest manifest, SafeTensors weights
     public static final String OPTIMIZER = "optimizer.safetensors";
     /** Parity fixtures file. */
     public static final String GOLDEN = "golden.safetensors";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** The spec. */
     public ModelSpec spec() {
@@ -77,20 +74,7 @@ public record ModelBundle(Path dir, BundleManifest manifest, SafeTensors weights
     }
 
     private static BundleManifest parseManifest(Path file) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(InputFiles.readString(file));
-        } catch (IOException e) {
-            throw BadInputException.of(file, "malformed JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
-        }
-        if (root == null || !root.isObject()) {
-            throw BadInputException.of(file, "must hold a JSON object");
-        }
-        JsonNode format = root.get("format");
-        if (format == null || !BundleManifest.FORMAT.equals(format.asText())) {
-            throw BadInputException.of(file, "unsupported bundle format " + (format == null ? "(none)" : "'" + format.asText() + "'")
-                    + " (expected " + BundleManifest.FORMAT + ")");
-        }
+        JsonNode root = JsonDocuments.readTree(file, BundleManifest.FORMAT, "bundle manifest");
         JsonNode spec = root.get("spec");
         if (spec == null) {
             throw BadInputException.of(file, "has no 'spec'");
@@ -107,11 +91,7 @@ public record ModelBundle(Path dir, BundleManifest manifest, SafeTensors weights
         if (!root.hasNonNull(name)) {
             return null;
         }
-        try {
-            return JSON.treeToValue(root.get(name), type);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw BadInputException.of(file, "malformed " + name + " (" + e.getOriginalMessage().lines().findFirst().orElse("") + ")");
-        }
+        return JsonDocuments.value(root.get(name), type, file + " " + name);
     }
 
     /** Every tensor the spec needs is there, float32, of the right shape; masks match their weights. */
@@ -195,7 +175,7 @@ public record ModelBundle(Path dir, BundleManifest manifest, SafeTensors weights
                              GoldenFixtures golden, AtomicFiles.DirectoryWriter extras) throws IOException {
         AtomicFiles.writeDirectory(dir, tmp -> {
             extras.write(tmp);
-            AtomicFiles.writeString(tmp.resolve(MANIFEST), JSON.writeValueAsString(manifest) + "\n");
+            JsonDocuments.write(tmp.resolve(MANIFEST), manifest);
             weights.write(tmp.resolve(WEIGHTS));
             if (masks != null && !masks.tensors().isEmpty()) {
                 masks.write(tmp.resolve(MASKS));

@@ -1,8 +1,6 @@
 package org.e2enet.core.dataset;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,9 +9,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
-import org.e2enet.core.io.AtomicFiles;
 import org.e2enet.core.io.BadInputException;
-import org.e2enet.core.io.InputFiles;
+import org.e2enet.core.io.JsonDocuments;
 
 /**
  * The {@code dataset.json} of an nnU-Net v2 raw dataset: channel names (their names choose the
@@ -28,7 +25,6 @@ import org.e2enet.core.io.InputFiles;
  */
 public record DatasetDescriptor(String name, Map<Integer, String> channelNames, Map<String, Integer> labels,
                                 int numTraining, String fileEnding) {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** Immutable copies. */
     public DatasetDescriptor {
@@ -61,15 +57,7 @@ public record DatasetDescriptor(String name, Map<Integer, String> channelNames, 
         if (!Files.isRegularFile(file)) {
             throw BadInputException.of(file, "no such file (every nnU-Net dataset needs a dataset.json)");
         }
-        JsonNode root;
-        try {
-            root = JSON.readTree(InputFiles.readString(file));
-        } catch (IOException e) {
-            throw BadInputException.of(file, "malformed JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
-        }
-        if (root == null || !root.isObject()) {
-            throw BadInputException.of(file, "must hold a JSON object");
-        }
+        JsonNode root = JsonDocuments.readTree(file, null, "dataset description");
         JsonNode ch = root.has("channel_names") ? root.get("channel_names") : root.get("modality");
         if (ch == null || !ch.isObject() || ch.isEmpty()) {
             throw BadInputException.of(file, "needs a non-empty 'channel_names' object, e.g. {\"0\": \"CT\"}");
@@ -130,7 +118,7 @@ public record DatasetDescriptor(String name, Map<Integer, String> channelNames, 
 
     /** Writes {@code dataset.json} atomically. */
     public void write(Path file) throws IOException {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = JsonDocuments.mapper().createObjectNode();
         root.put("name", name);
         ObjectNode ch = root.putObject("channel_names");
         channelNames.forEach((k, v) -> ch.put(String.valueOf(k), v));
@@ -138,6 +126,6 @@ public record DatasetDescriptor(String name, Map<Integer, String> channelNames, 
         labels.forEach(lab::put);
         root.put("numTraining", numTraining);
         root.put("file_ending", fileEnding);
-        AtomicFiles.writeString(file, JSON.writeValueAsString(root) + "\n");
+        JsonDocuments.write(file, root);
     }
 }

@@ -1,9 +1,7 @@
 package org.e2enet.core.onnx;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
-import org.e2enet.core.io.BadInputException;
+import org.e2enet.core.io.JsonDocuments;
 
 /**
  * What a calibrated model carries about its calibration ({@link OnnxContract#CALIBRATION}): how the ranges were
@@ -23,7 +21,6 @@ import org.e2enet.core.io.BadInputException;
  */
 public record CalibrationMetadata(String precision, String method, String activations, List<String> cases, int tiles, String scalesSha256,
                                   List<String> keptFp32, String sourceSha256, List<WeightDigests.Entry> initializers) {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Immutable copies. */
     public CalibrationMetadata {
@@ -34,23 +31,11 @@ public record CalibrationMetadata(String precision, String method, String activa
 
     /** As JSON (the metadata's value). */
     public String toJson() {
-        try {
-            return JSON.writeValueAsString(this);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return JsonDocuments.toCompactJson(this);
     }
 
     /** Parses the metadata's value; {@code source} names it in errors. */
     public static CalibrationMetadata fromJson(String json, String source) {
-        try {
-            CalibrationMetadata m = JSON.readValue(json, CalibrationMetadata.class);
-            if (m == null) {
-                throw new BadInputException(source + ": empty calibration metadata");
-            }
-            return m;
-        } catch (JsonProcessingException | NullPointerException e) {
-            throw new BadInputException(source + ": malformed calibration metadata");
-        }
+        return JsonDocuments.parse(json, CalibrationMetadata.class, source + " (calibration metadata)");
     }
 }

@@ -1,16 +1,11 @@
 package org.e2enet.core.onnx;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import org.e2enet.core.io.AtomicFiles;
-import org.e2enet.core.io.BadInputException;
-import org.e2enet.core.io.InputFiles;
+import org.e2enet.core.io.JsonDocuments;
 
 /**
  * The export report ({@code {model}.export.json} beside the model): per layer the lowering chosen and why, and
@@ -42,8 +37,6 @@ public record ExportReport(String format, String model, String bundle, String lo
     /** Report format tag. */
     public static final String FORMAT = "e2enet-export/1";
     private static final String SUFFIX = ".export.json";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     /**
      * The cost model's constants.
@@ -62,22 +55,12 @@ public record ExportReport(String format, String model, String bundle, String lo
 
     /** Writes the report atomically. */
     public void write(Path file) throws IOException {
-        AtomicFiles.writeString(file, JSON.writeValueAsString(this) + "\n");
+        JsonDocuments.write(file, this);
     }
 
     /** Reads a report; a file that is not one is bad input naming it. */
     public static ExportReport read(Path file) {
-        ExportReport r;
-        try {
-            r = JSON.readValue(InputFiles.readString(file), ExportReport.class);
-        } catch (IOException e) {
-            throw BadInputException.of(file, "not an export report (" + e.getMessage().lines().findFirst().orElse("") + ")");
-        }
-        if (r == null || !FORMAT.equals(r.format())) {
-            throw BadInputException.of(file, "unsupported export report format " + (r == null ? "(none)" : "'" + r.format() + "'")
-                    + " (expected " + FORMAT + ")");
-        }
-        return r;
+        return JsonDocuments.read(file, ExportReport.class, FORMAT, "export report");
     }
 
     /** The report beside {@code model}, when there is one. */

@@ -26,6 +26,8 @@ public final class OnnxContract {
     public static final String CALIBRATION = "e2enet.calibration";
     /** Suffix of the calibration report beside a calibrated model ({@code {model}.calibration.json}); its {@code passed} says whether the gate passed. */
     public static final String CALIBRATION_REPORT_SUFFIX = ".calibration.json";
+    /** Format tag of the calibration report (written by the calibration module, read by the deployment planner). */
+    public static final String CALIBRATION_REPORT_FORMAT = "e2enet-calibration/1";
 
     private OnnxContract() {
     }

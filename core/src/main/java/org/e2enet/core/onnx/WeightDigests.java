@@ -1,14 +1,13 @@
 package org.e2enet.core.onnx;
 
 import ai.onnx.proto.OnnxMl;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import org.e2enet.core.io.BadInputException;
 import org.e2enet.core.io.Sha256;
 import org.e2enet.core.safetensors.Tensor;
+import org.e2enet.core.io.JsonDocuments;
 
 /**
  * The identity of an exported model's stored values (docs/architecture.md#onnx-model): for every initializer of the graph, the
@@ -19,7 +18,6 @@ import org.e2enet.core.safetensors.Tensor;
  * @param initializers one entry per initializer, in graph order
  */
 public record WeightDigests(List<Entry> initializers) {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * A bundle tensor an initializer came from.
@@ -69,23 +67,15 @@ public record WeightDigests(List<Entry> initializers) {
 
     /** As JSON (the metadata's value). */
     public String toJson() {
-        try {
-            return JSON.writeValueAsString(this);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return JsonDocuments.toCompactJson(this);
     }
 
     /** Parses the metadata's value; {@code source} names it in errors. */
     public static WeightDigests fromJson(String json, String source) {
-        try {
-            WeightDigests d = JSON.readValue(json, WeightDigests.class);
-            if (d == null || d.initializers() == null) {
-                throw new BadInputException(source + ": no weight digests");
-            }
-            return d;
-        } catch (JsonProcessingException e) {
-            throw new BadInputException(source + ": malformed weight digests (" + e.getOriginalMessage().lines().findFirst().orElse("") + ")");
+        WeightDigests d = JsonDocuments.parse(json, WeightDigests.class, source + " (weight digests)");
+        if (d.initializers() == null) {
+            throw new BadInputException(source + ": no weight digests");
         }
+        return d;
     }
 }

@@ -1,16 +1,12 @@
 package org.e2enet.core.preprocess;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Path;
-import org.e2enet.core.io.AtomicFiles;
-import org.e2enet.core.io.BadInputException;
-import org.e2enet.core.io.InputFiles;
 import org.e2enet.core.volume.Affine;
 import org.e2enet.core.volume.Geometry;
 import org.e2enet.core.volume.Shape3;
 import org.e2enet.core.volume.Spacing3;
+import org.e2enet.core.io.JsonDocuments;
 
 /**
  * What the inverse transform needs to put a prediction back where the case came from: the original grid
@@ -29,7 +25,6 @@ import org.e2enet.core.volume.Spacing3;
  */
 public record CaseProperties(String caseId, int[] originalShape, double[] originalSpacing, double[][] originalAffine,
                              double[][] originalQform, int qformCode, int sformCode, int[] cropLo, int[] cropHi, int[] shapeAfterResampling) {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** The input's geometry, qform and sform as they were. */
     public Geometry originalGeometry() {
@@ -44,15 +39,11 @@ public record CaseProperties(String caseId, int[] originalShape, double[] origin
 
     /** Writes atomically as JSON. */
     public void write(Path file) throws IOException {
-        AtomicFiles.writeString(file, JSON.writeValueAsString(this) + "\n");
+        JsonDocuments.write(file, this);
     }
 
     /** Reads a properties JSON file. */
     public static CaseProperties read(Path file) {
-        try {
-            return JSON.readValue(InputFiles.readString(file), CaseProperties.class);
-        } catch (IOException e) {
-            throw BadInputException.of(file, "malformed case properties (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
-        }
+        return JsonDocuments.read(file, CaseProperties.class, null, "case properties file");
     }
 }

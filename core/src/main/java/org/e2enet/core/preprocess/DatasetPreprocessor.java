@@ -1,7 +1,5 @@
 package org.e2enet.core.preprocess;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,13 +10,13 @@ import org.e2enet.core.dataset.DatasetValidator;
 import org.e2enet.core.io.AtomicFiles;
 import org.e2enet.core.io.BadInputException;
 import org.e2enet.core.progress.ProgressListener;
+import org.e2enet.core.io.JsonDocuments;
 
 /**
  * nnU-Net's plan-and-preprocess for a whole dataset, into a {@link PreprocessedStore} written whole,
  * atomically.
  */
 public final class DatasetPreprocessor {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private DatasetPreprocessor() {
     }
@@ -42,7 +40,7 @@ public final class DatasetPreprocessor {
         AtomicFiles.writeDirectory(out, dir -> {
             PreprocessedStore store = new PreprocessedStore(dir);
             plans.write(dir.resolve(PreprocessedStore.PLANS));
-            AtomicFiles.writeString(dir.resolve(PreprocessedStore.FINGERPRINT), JSON.writeValueAsString(fingerprint) + "\n");
+            JsonDocuments.write(dir.resolve(PreprocessedStore.FINGERPRINT), fingerprint);
             dataset.descriptor().write(dir.resolve(PreprocessedStore.DATASET));
             List<DatasetCase> training = dataset.training();
             progress.start("preprocess", training.size());

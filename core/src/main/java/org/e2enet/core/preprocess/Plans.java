@@ -1,8 +1,5 @@
 package org.e2enet.core.preprocess;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -10,6 +7,7 @@ import org.e2enet.core.io.AtomicFiles;
 import org.e2enet.core.io.BadInputException;
 import org.e2enet.core.io.InputFiles;
 import org.e2enet.core.volume.Spacing3;
+import org.e2enet.core.io.JsonDocuments;
 
 /**
  * Everything preprocessing does, recorded so training and deployment apply exactly the same transform
@@ -36,8 +34,6 @@ public record Plans(String format, String datasetName, List<String> channelNames
                     int segOrder, int separateAxisOrder, List<ChannelNormalization> normalization) {
     /** The format tag. */
     public static final String FORMAT = "e2enet-plans/1";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     /** The target spacing as a record. */
     public Spacing3 target() {
@@ -46,17 +42,13 @@ public record Plans(String format, String datasetName, List<String> channelNames
 
     /** As pretty JSON. */
     public String toJson() {
-        try {
-            return JSON.writeValueAsString(this);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return JsonDocuments.toJson(this);
     }
 
     /** Parses plans JSON; {@code source} names it in errors. */
     public static Plans fromJson(String json, String source) {
         try {
-            Plans p = JSON.readValue(json, Plans.class);
+            Plans p = JsonDocuments.strict().readValue(json, Plans.class);
             if (!FORMAT.equals(p.format())) {
                 throw new BadInputException(source + ": unsupported plans format '" + p.format() + "' (expected " + FORMAT + ")");
             }

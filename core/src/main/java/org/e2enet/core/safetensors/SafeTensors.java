@@ -2,7 +2,6 @@ package org.e2enet.core.safetensors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,6 +20,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.e2enet.core.io.AtomicFiles;
 import org.e2enet.core.io.BadInputException;
+import org.e2enet.core.io.JsonDocuments;
 
 /**
  * Reads and writes the safetensors format: an 8-byte little-endian header length, a JSON header naming each
@@ -34,7 +34,6 @@ import org.e2enet.core.io.BadInputException;
 public record SafeTensors(Map<String, Tensor> tensors, Map<String, String> metadata) {
     /** Largest header we accept (the reference implementation's limit). */
     static final long MAX_HEADER = 100L << 20;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Immutable copies. */
     public SafeTensors {
@@ -106,7 +105,7 @@ public record SafeTensors(Map<String, Tensor> tensors, Map<String, String> metad
     private static List<Entry> parseHeader(Path file, byte[] headerBytes, long dataLen) {
         JsonNode root;
         try {
-            root = JSON.readTree(new String(headerBytes, StandardCharsets.UTF_8));
+            root = JsonDocuments.mapper().readTree(new String(headerBytes, StandardCharsets.UTF_8));
         } catch (JsonProcessingException e) {
             throw BadInputException.of(file, "safetensors header is not valid JSON (" + e.getOriginalMessage() + ")");
         }
@@ -180,7 +179,7 @@ public record SafeTensors(Map<String, Tensor> tensors, Map<String, String> metad
 
     private static Map<String, String> parseMetadata(Path file, byte[] headerBytes) {
         try {
-            JsonNode meta = JSON.readTree(headerBytes).get("__metadata__");
+            JsonNode meta = JsonDocuments.mapper().readTree(headerBytes).get("__metadata__");
             Map<String, String> out = new LinkedHashMap<>();
             if (meta == null) {
                 return out;
@@ -203,7 +202,7 @@ public record SafeTensors(Map<String, Tensor> tensors, Map<String, String> metad
 
     /** Writes this file atomically; tensors are laid out in name order, 8-byte aligned header. */
     public void write(Path file) throws IOException {
-        ObjectNode header = JSON.createObjectNode();
+        ObjectNode header = JsonDocuments.mapper().createObjectNode();
         if (!metadata.isEmpty()) {
             ObjectNode meta = header.putObject("__metadata__");
             metadata.forEach(meta::put);
@@ -222,7 +221,7 @@ public record SafeTensors(Map<String, Tensor> tensors, Map<String, String> metad
             off.add(offset + t.data().length);
             offset += t.data().length;
         }
-        byte[] json = JSON.writeValueAsBytes(header);
+        byte[] json = JsonDocuments.toCompactJson(header).getBytes(StandardCharsets.UTF_8);
         int padded = (json.length + 7) / 8 * 8;
         byte[] headerBytes = java.util.Arrays.copyOf(json, padded);
         java.util.Arrays.fill(headerBytes, json.length, padded, (byte) ' ');

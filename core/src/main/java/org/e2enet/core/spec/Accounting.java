@@ -27,15 +27,10 @@ import java.util.function.ToLongFunction;
  */
 public record Accounting(String granularity, double density, long params, long paperFlops, long trueFlops,
                          long denseParams, long densePaperFlops, long denseTrueFlops, List<LayerCost> layers) {
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     /** As JSON (the bundle manifest's and the ONNX metadata's {@code accounting}). */
     public String toJson() {
-        try {
-            return JSON.writeValueAsString(this);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return org.e2enet.core.io.JsonDocuments.toCompactJson(this);
     }
 
     /** The accounting at the expected active counts of the spec's sparsity and granularity. */

@@ -1,10 +1,8 @@
 package org.e2enet.core.spec;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -12,6 +10,7 @@ import java.util.Arrays;
 import org.e2enet.core.io.AtomicFiles;
 import org.e2enet.core.io.BadInputException;
 import org.e2enet.core.io.InputFiles;
+import org.e2enet.core.io.JsonDocuments;
 
 /**
  * The description of one E2ENet (docs/architecture.md#model-spec): everything needed to build the network, name its
@@ -30,11 +29,8 @@ import org.e2enet.core.io.InputFiles;
  */
 public record ModelSpec(int inputChannels, int numClasses, int baseChannels, int maxChannels, int[][] poolKernels,
                         int shiftGroups, int[] patchSize, double sparsity, Granularity granularity, DsffSettings dsff) {
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
-            .enable(SerializationFeature.INDENT_OUTPUT);
+    /** A spec is written by hand: a misspelt or missing field is refused, not ignored. */
+    private static final ObjectMapper JSON = JsonDocuments.strict();
 
     /** Validates every field and their combination. */
     public ModelSpec {
@@ -194,11 +190,7 @@ public record ModelSpec(int inputChannels, int numClasses, int baseChannels, int
 
     /** As pretty JSON. */
     public String toJson() {
-        try {
-            return JSON.writeValueAsString(this);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return JsonDocuments.toJson(this);
     }
 
     /** Parses JSON text; {@code source} names where it came from in error messages. */

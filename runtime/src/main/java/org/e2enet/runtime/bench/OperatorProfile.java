@@ -6,7 +6,6 @@ import org.e2enet.runtime.engine.OrtSessions;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,6 +20,7 @@ import org.e2enet.core.io.AtomicFiles;
 import org.e2enet.core.io.BadInputException;
 import org.e2enet.core.onnx.E2eNetOnnx;
 import org.e2enet.core.spec.ModelSpec;
+import org.e2enet.core.io.JsonDocuments;
 
 /**
  * Where ONNX Runtime spends a tile's time, from its own session profiler: milliseconds per tile by operator
@@ -36,7 +36,6 @@ import org.e2enet.core.spec.ModelSpec;
  */
 public record OperatorProfile(String model, int runs, double nodeMsPerTile, Map<String, Double> msPerOperator,
                               Map<String, Integer> nodesPerOperator, Map<String, Double> msPerLayer) {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Profiles {@code runs} tiles of random input through {@code model} on an ONNX Runtime backend. */
     public static OperatorProfile measure(Path model, Backend backend, BackendOptions options, int runs) {
@@ -62,7 +61,7 @@ public record OperatorProfile(String model, int runs, double nodeMsPerTile, Map<
             } catch (OrtException e) {
                 throw new IllegalStateException("ONNX Runtime's profiler failed: " + OrtSessions.firstLine(e.getMessage()), e);
             }
-            return parse(model.toString(), JSON.readTree(Path.of(file).toFile()), runs);
+            return parse(model.toString(), JsonDocuments.mapper().readTree(Path.of(file).toFile()), runs);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read ONNX Runtime's profile", e);
         } finally {

@@ -5,8 +5,6 @@ import org.e2enet.runtime.OnnxModel;
 import org.e2enet.runtime.Backend;
 import org.e2enet.runtime.engine.OrtProviders;
 import org.e2enet.runtime.engine.OrtSessions;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +16,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.e2enet.core.bundle.ModelBundle;
+import org.e2enet.core.io.JsonDocuments;
 
 /**
  * The GPU suite's runtime checks for a machine without Java tooling: the kit that {@code bin/gpu-kit} packs (a jlink
@@ -66,7 +65,7 @@ public final class GpuKit {
         out.put("gpuStack", org.e2enet.devices.GpuStack.scan().summary());
         out.put("ortProviders", OrtProviders.probe());
         out.put("checks", checks);
-        System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
+        System.out.println(JsonDocuments.toJson(out));
         System.exit(checks.stream().anyMatch(c -> c.outcome().startsWith("FAILED")) ? 1 : 0);
     }
 
