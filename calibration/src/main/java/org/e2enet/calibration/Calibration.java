@@ -18,6 +18,7 @@ import org.e2enet.core.io.BadInputException;
 import org.e2enet.core.io.Sha256;
 import org.e2enet.core.onnx.CalibrationMetadata;
 import org.e2enet.core.onnx.E2eNetOnnx;
+import org.e2enet.core.onnx.OnnxBuilder;
 import org.e2enet.core.onnx.ModelPrecision;
 import org.e2enet.core.onnx.OnnxContract;
 import org.e2enet.core.onnx.WeightDigests;
@@ -207,8 +208,7 @@ public final class Calibration {
 
     /** The layer a node belongs to (its name's scope). */
     static String layerOf(String node) {
-        int slash = node.lastIndexOf('/');
-        return slash < 0 ? node : node.substring(0, slash);
+        return OnnxBuilder.layerOf(node).orElse(node);
     }
 
     /** Each convolution's sensitivity: the logit change with only it reduced; most sensitive first. */

@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.e2enet.core.onnx.OnnxBuilder;
 
 /**
  * Rewrites an FP32 E2ENet graph into explicit INT8 (QDQ format): every convolution not kept in FP32 reads its
@@ -220,7 +221,7 @@ public final class QdqQuantizer {
             if (chain != null) {
                 if (!chain.nodes().isEmpty()) {
                     String in = n.getInput(0);
-                    nodes.add(node("DequantizeLinear", scopeOf(n.getName()) + in + "_dequantize",
+                    nodes.add(node("DequantizeLinear", OnnxBuilder.nodeName(scopeOf(n.getName()), in + "_dequantize"),
                             List.of(in, chain.root() + "_scale", chain.root() + "_zero_point"), in + "_dq", -1));
                     b.setInput(0, in + "_dq");
                 }
@@ -257,9 +258,9 @@ public final class QdqQuantizer {
             inits.add(scheme == ActivationScheme.S8 ? Tensors.int8(zp, new byte[] {(byte) p.zeroPoint()})
                     : Tensors.uint8(zp, new byte[] {(byte) p.zeroPoint()}));
         }
-        nodes.add(node("QuantizeLinear", scope + t + "_quantize", List.of(t, scale, zp), t + "_q", -1));
+        nodes.add(node("QuantizeLinear", OnnxBuilder.nodeName(scope, t + "_quantize"), List.of(t, scale, zp), t + "_q", -1));
         if (back) {
-            nodes.add(node("DequantizeLinear", scope + t + "_dequantize", List.of(t + "_q", scale, zp), t + "_dq", -1));
+            nodes.add(node("DequantizeLinear", OnnxBuilder.nodeName(scope, t + "_dequantize"), List.of(t + "_q", scale, zp), t + "_dq", -1));
         }
     }
 
@@ -272,9 +273,9 @@ public final class QdqQuantizer {
     public record Result(OnnxMl.ModelProto model, Map<String, ActivationScheme.Params> activations) {
     }
 
+    /** The layer a node was exported in, or "" (new nodes take the same scope). */
     private static String scopeOf(String nodeName) {
-        int slash = nodeName.lastIndexOf('/');
-        return slash < 0 ? "" : nodeName.substring(0, slash + 1);
+        return OnnxBuilder.layerOf(nodeName).orElse("");
     }
 
     private static OnnxMl.NodeProto node(String op, String name, List<String> inputs, String output, int axis) {
@@ -313,7 +314,7 @@ public final class QdqQuantizer {
         newInits.add(Tensors.int8(wq, q, dims));
         newInits.add(Tensors.float32(w.getName() + "_scale", scales, outputs));
         newInits.add(Tensors.int8(w.getName() + "_zero_point", new byte[outputs], outputs));
-        nodes.add(node("DequantizeLinear", scope + w.getName() + "_dequantize", List.of(wq, w.getName() + "_scale", w.getName() + "_zero_point"),
+        nodes.add(node("DequantizeLinear", OnnxBuilder.nodeName(scope, w.getName() + "_dequantize"), List.of(wq, w.getName() + "_scale", w.getName() + "_zero_point"),
                 w.getName() + "_dq", 0));
         b.setInput(1, w.getName() + "_dq");
         dropped.add(w.getName());

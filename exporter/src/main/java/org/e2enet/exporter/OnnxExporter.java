@@ -89,7 +89,7 @@ public final class OnnxExporter {
         if (t == null) {
             return List.of();
         }
-        Tensor mask = bundle.masks().tensors().get(initializer + ".mask");
+        Tensor mask = bundle.masks().tensors().get(Layer.maskNameOf(initializer));
         return mask == null ? List.of(WeightDigests.Source.of(t)) : List.of(WeightDigests.Source.of(t), WeightDigests.Source.of(mask));
     }
 

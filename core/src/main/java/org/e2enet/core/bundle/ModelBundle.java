@@ -120,7 +120,7 @@ public record ModelBundle(Path dir, BundleManifest manifest, SafeTensors weights
             }
         }
         for (Tensor m : masks.tensors().values()) {
-            String weight = m.name().endsWith(".mask") ? m.name().substring(0, m.name().length() - 5) : m.name();
+            String weight = Layer.weightOfMask(m.name()).orElse(m.name());
             Layer layer = layers.byWeightName(weight).orElseThrow(() ->
                     BadInputException.of(mf, "mask '" + m.name() + "' belongs to no weight of this spec"));
             if (!layer.masked()) {
@@ -193,7 +193,7 @@ public record ModelBundle(Path dir, BundleManifest manifest, SafeTensors weights
     public List<String> maskedWeights() {
         List<String> out = new ArrayList<>();
         for (String n : masks.tensors().keySet()) {
-            out.add(n.substring(0, n.length() - ".mask".length()));
+            out.add(Layer.weightOfMask(n).orElse(n));
         }
         return out;
     }

@@ -65,6 +65,27 @@ public final class OnnxBuilder {
     }
 
     /**
+     * A node's name in a layer's scope: {@code {layer}/{rest}}, or {@code rest} alone for the empty layer. The one place
+     * node names are put together; {@link #layerOf(String)} the one place they are taken apart.
+     *
+     * @param layer the exported layer, or ""
+     * @param rest the rest of the name
+     * @return the node's name
+     */
+    public static String nodeName(String layer, String rest) {
+        return layer.isEmpty() ? rest : layer + "/" + rest;
+    }
+
+    /**
+     * @param nodeName a node's name
+     * @return the layer whose scope it was built in ({@link #nodeName}), or empty for a node outside any layer
+     */
+    public static java.util.Optional<String> layerOf(String nodeName) {
+        int slash = nodeName.lastIndexOf('/');
+        return slash < 0 ? java.util.Optional.empty() : java.util.Optional.of(nodeName.substring(0, slash));
+    }
+
+    /**
      * Names the nodes added from now on {@code {layer}/{op}_{n}_node}, so that a profile of the graph adds up per
      * exported layer; the empty string names them {@code {op}_{n}_node}. Returns the previous scope.
      */
@@ -77,7 +98,7 @@ public final class OnnxBuilder {
     /** Adds a node with one output; returns the output's name. */
     public String node(String op, String[] inputs, Map<String, Object> attributes) {
         String out = fresh(op.toLowerCase(java.util.Locale.ROOT));
-        String name = (scope.isEmpty() ? "" : scope + "/") + out + "_node";
+        String name = nodeName(scope, out + "_node");
         OnnxMl.NodeProto.Builder n = OnnxMl.NodeProto.newBuilder().setOpType(op).setName(name).addOutput(out);
         for (String in : inputs) {
             n.addInput(in);

@@ -71,9 +71,29 @@ public record Layer(String prefix, LayerKind kind, int level, int inputLevel, in
         return kernel[0] * kernel[1] * kernel[2];
     }
 
+    /** The suffix that names a weight's mask tensor in a bundle ({@code {weight}.mask}, docs/architecture.md#model-bundle). */
+    public static final String MASK_SUFFIX = ".mask";
+
     /** The mask tensor's name. */
     public String maskName() {
-        return weightName() + ".mask";
+        return maskNameOf(weightName());
+    }
+
+    /**
+     * @param weight a weight tensor's name
+     * @return the name of its mask tensor
+     */
+    public static String maskNameOf(String weight) {
+        return weight + MASK_SUFFIX;
+    }
+
+    /**
+     * @param mask a mask tensor's name
+     * @return the weight it masks, or empty when the name does not end in {@link #MASK_SUFFIX}
+     */
+    public static java.util.Optional<String> weightOfMask(String mask) {
+        return mask.endsWith(MASK_SUFFIX) ? java.util.Optional.of(mask.substring(0, mask.length() - MASK_SUFFIX.length()))
+                : java.util.Optional.empty();
     }
 
     @Override

@@ -19,6 +19,7 @@ import java.util.TreeMap;
 import org.e2enet.core.io.AtomicFiles;
 import org.e2enet.core.io.BadInputException;
 import org.e2enet.core.onnx.E2eNetOnnx;
+import org.e2enet.core.onnx.OnnxBuilder;
 import org.e2enet.core.spec.ModelSpec;
 import org.e2enet.core.io.JsonDocuments;
 
@@ -91,8 +92,7 @@ public record OperatorProfile(String model, int runs, double nodeMsPerTile, Map<
             double ms = e.path("dur").asDouble() / 1000.0 / counted;
             String op = e.path("args").path("op_name").asText("?");
             String name = e.path("name").asText();
-            int slash = name.indexOf('/');
-            String layer = slash > 0 ? name.substring(0, slash) : "(graph)";
+            String layer = OnnxBuilder.layerOf(name).orElse("(graph)");
             byOp.merge(op, ms, Double::sum);
             nodes.merge(op, 1, Integer::sum);
             byLayer.merge(layer, ms, Double::sum);
