@@ -15,6 +15,11 @@ public final class Deployments {
      * A segmenter for {@code profileFile}'s choice; {@code options}' batch is replaced by the profile's. A profile
      * naming a missing model, a model whose bytes changed since planning, or a backend this machine lacks is bad
      * input naming the profile.
+     *
+     * @param profileFile a deployment profile written by {@code e2enet plan}
+     * @param options how to segment, but for the batch
+     * @return a segmenter that owns its model
+     * @throws BadInputException naming the profile when it cannot be read or its choice cannot be opened here
      */
     public static Segmenter open(Path profileFile, SegmenterOptions options) {
         DeploymentProfile p = DeploymentProfile.read(profileFile);
