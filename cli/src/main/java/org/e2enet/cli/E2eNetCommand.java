@@ -96,6 +96,7 @@ public final class E2eNetCommand implements Runnable {
     /** Runs the command and exits with its code. */
     public static void main(String[] args) {
         int code;
+        TensorRtConsoleLog.install();
         try {
             code = commandLine().execute(args);
         } catch (OutOfMemoryError e) {

@@ -21,12 +21,22 @@ public enum Backend {
         this.label = label;
     }
 
-    /** The command-line name. */
+    /**
+     * The command-line name.
+     *
+     * @return the name {@link #parse} reads, {@code ort-cpu} say
+     */
     public String label() {
         return label;
     }
 
-    /** Parses a command-line name. */
+    /**
+     * Parses a command-line name, in any case.
+     *
+     * @param text a {@link #label()}
+     * @return the backend it names
+     * @throws IllegalArgumentException when it names none
+     */
     public static Backend parse(String text) {
         for (Backend b : values()) {
             if (b.label.equals(text.toLowerCase(Locale.ROOT))) {

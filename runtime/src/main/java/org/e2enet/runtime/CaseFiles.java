@@ -14,7 +14,14 @@ import org.e2enet.core.io.BadInputException;
  * @param channels channel files in order
  */
 public record CaseFiles(String id, List<Path> channels) {
-    /** The cases under {@code input} for a model of {@code channels} input channels. */
+    /**
+     * The cases under {@code input} for a model of {@code channels} input channels.
+     *
+     * @param input a directory in nnU-Net naming, or one image when the model takes one channel
+     * @param channels the model's input channels
+     * @return the cases, at least one
+     * @throws BadInputException when {@code input} is missing, holds no case, or a case lacks a channel
+     */
     public static List<CaseFiles> find(Path input, int channels) {
         if (Files.isRegularFile(input)) {
             if (channels != 1) {

@@ -29,7 +29,11 @@ public final class CasePrediction {
      */
     public record Timing(String id, long voxels, double readMs, double preprocessMs, double networkMs, double tilePathMs,
                          double postprocessMs, double writeMs, int tiles) {
-        /** Total milliseconds. */
+        /**
+         * The case's time from reading to writing.
+         *
+         * @return the sum of the stages, in milliseconds
+         */
         public double totalMs() {
             return readMs + preprocessMs + networkMs + tilePathMs + postprocessMs + writeMs;
         }
@@ -128,7 +132,12 @@ public final class CasePrediction {
         }
     }
 
-    /** Creates {@code dir} and checks it is writable. */
+    /**
+     * Creates {@code dir} and checks it is writable.
+     *
+     * @param dir the directory the label maps go to
+     * @throws BadInputException when it cannot be created or written
+     */
     public static void prepareOutput(Path dir) {
         try {
             Files.createDirectories(dir);

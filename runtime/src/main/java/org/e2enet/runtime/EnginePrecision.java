@@ -1,11 +1,10 @@
 package org.e2enet.runtime;
 
-import org.e2enet.runtime.parity.ParityTolerance;
 import java.util.Map;
 
 /**
  * The arithmetic an engine computes an FP32 model in, which parity must know as well as the model's own precision
- * ({@link ParityTolerance#of(org.e2enet.core.onnx.ModelPrecision, EnginePrecision)}).
+ * ({@code ParityTolerance.of(ModelPrecision, EnginePrecision)} in the parity checks).
  *
  * <p>e2enet turns TF32 off wherever the engine lets it: ONNX Runtime's CUDA provider ({@code use_tf32=0}) and native
  * TensorRT (the {@code kTF32} builder flag cleared). ONNX Runtime's TensorRT provider has no such option, and
@@ -23,17 +22,34 @@ public enum EnginePrecision {
     /** The environment variable NVIDIA's libraries read to turn TF32 off for the whole process. */
     public static final String TF32_OVERRIDE = "NVIDIA_TF32_OVERRIDE";
 
-    /** Whether parity must use the reduced-precision rules for it. */
+    /**
+     * Whether parity must use the reduced-precision rules for it.
+     *
+     * @return true for TF32 and FP16
+     */
     public boolean reduced() {
         return this != FP32;
     }
 
-    /** Whether the process environment {@code env} turns TF32 off in NVIDIA's libraries. */
+    /**
+     * Whether the process environment {@code env} turns TF32 off in NVIDIA's libraries.
+     *
+     * @param env a process environment, {@link System#getenv()} say
+     * @return true when it sets {@value #TF32_OVERRIDE} to 0
+     */
     public static boolean tf32Off(Map<String, String> env) {
         return "0".equals(env.get(TF32_OVERRIDE));
     }
 
-    /** What {@code backend} with {@code options} computes in, in a process with environment {@code env}. */
+    /**
+     * What {@code backend} with {@code options} computes in, in a process with environment {@code env}.
+     *
+     * @param backend a backend other than {@link Backend#AUTO}
+     * @param options how the backend runs the model
+     * @param env the process environment
+     * @return the arithmetic of the model's FP32 parts
+     * @throws IllegalArgumentException for {@link Backend#AUTO}, which names no arithmetic until resolved
+     */
     public static EnginePrecision of(Backend backend, BackendOptions options, Map<String, String> env) {
         return switch (backend) {
             case ORT_CPU, ORT_CUDA -> FP32;

@@ -15,6 +15,7 @@ public class BadInputException extends RuntimeException {
     private static final long serialVersionUID = 1L;
     /** The file at fault, or null; a {@link Path} is not serialisable, so the exception keeps its text. */
     private final String file;
+    /** What is wrong, without the file's name: the whole message when no file is at fault. */
     private final String problem;
 
     /** @param message the whole message; control characters (newlines in a file's own names, say) are shown as {@code ?} */

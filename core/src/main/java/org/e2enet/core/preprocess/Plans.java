@@ -35,17 +35,32 @@ public record Plans(String format, String datasetName, List<String> channelNames
     /** The format tag. */
     public static final String FORMAT = "e2enet-plans/1";
 
-    /** The target spacing as a record. */
+    /**
+     * The target spacing as a record.
+     *
+     * @return the spacing every case is resampled to
+     */
     public Spacing3 target() {
         return Spacing3.of(targetSpacing);
     }
 
-    /** As pretty JSON. */
+    /**
+     * As pretty JSON.
+     *
+     * @return the plans in the format {@link #fromJson} reads
+     */
     public String toJson() {
         return JsonDocuments.toJson(this);
     }
 
-    /** Parses plans JSON; {@code source} names it in errors. */
+    /**
+     * Parses plans JSON.
+     *
+     * @param json the text of a plans.json
+     * @param source where it came from, named in errors
+     * @return the plans
+     * @throws BadInputException when the text is not plans JSON of format {@value #FORMAT}
+     */
     public static Plans fromJson(String json, String source) {
         try {
             Plans p = JsonDocuments.strict().readValue(json, Plans.class);
@@ -58,12 +73,23 @@ public record Plans(String format, String datasetName, List<String> channelNames
         }
     }
 
-    /** Reads a plans.json. */
+    /**
+     * Reads a plans.json.
+     *
+     * @param file the file
+     * @return the plans
+     * @throws BadInputException when it cannot be read or is not plans JSON
+     */
     public static Plans read(Path file) {
         return fromJson(InputFiles.readString(file), file.toString());
     }
 
-    /** Writes atomically. */
+    /**
+     * Writes atomically: a reader sees the old file or the new one, never a part.
+     *
+     * @param file where to write
+     * @throws IOException when it cannot be written
+     */
     public void write(Path file) throws IOException {
         AtomicFiles.writeString(file, toJson() + "\n");
     }

@@ -32,7 +32,21 @@ public record ModelSpec(int inputChannels, int numClasses, int baseChannels, int
     /** A spec is written by hand: a misspelt or missing field is refused, not ignored. */
     private static final ObjectMapper JSON = JsonDocuments.strict();
 
-    /** Validates every field and their combination. */
+    /**
+     * Validates every field and their combination.
+     *
+     * @param inputChannels image channels
+     * @param numClasses output classes, background included
+     * @param baseChannels channels of level 0
+     * @param maxChannels channel cap
+     * @param poolKernels one (d, h, w) pool kernel per level transition; P = its length
+     * @param shiftGroups S of the depth shift (3 in the paper, 5 in the authors' code)
+     * @param patchSize training patch (d, h, w)
+     * @param sparsity fraction of masked kernels inactive (0 = dense)
+     * @param granularity what one mask bit covers
+     * @param dsff the topology-update schedule
+     * @throws IllegalArgumentException when a field or their combination is out of range
+     */
     public ModelSpec {
         require(inputChannels >= 1 && inputChannels <= 1024, "inputChannels must be 1..1024");
         require(numClasses >= 2 && numClasses <= 256, "numClasses must be 2..256 (background and up to 255 structures: labels are 8-bit)");
@@ -98,22 +112,42 @@ public record ModelSpec(int inputChannels, int numClasses, int baseChannels, int
         return (int) Math.min(c, max);
     }
 
-    /** P, the number of pooling steps (levels are 0..P). */
+    /**
+     * P, the number of pooling steps (levels are 0..P).
+     *
+     * @return the length of {@link #poolKernels()}
+     */
     public int pools() {
         return poolKernels.length;
     }
 
-    /** C_l = min(base * 2^l, max). */
+    /**
+     * C_l = min(base * 2^l, max).
+     *
+     * @param level a level, 0..P
+     * @return the level's channels
+     */
     public int channels(int level) {
         return channels(level, baseChannels, maxChannels);
     }
 
-    /** Feature-map size at {@code level} for the patch size. */
+    /**
+     * Feature-map size at {@code level} for the patch size.
+     *
+     * @param level a level, 0..P
+     * @return its (d, h, w) size
+     */
     public int[] levelShape(int level) {
         return levelShape(level, patchSize);
     }
 
-    /** Feature-map size at {@code level} for an input of size {@code input} (d, h, w). */
+    /**
+     * Feature-map size at {@code level} for an input of size {@code input} (d, h, w).
+     *
+     * @param level a level, 0..P
+     * @param input the input's (d, h, w) size
+     * @return its (d, h, w) size
+     */
     public int[] levelShape(int level, int[] input) {
         int[] s = input.clone();
         for (int l = 0; l < level; l++) {
@@ -124,7 +158,11 @@ public record ModelSpec(int inputChannels, int numClasses, int baseChannels, int
         return s;
     }
 
-    /** 1 - sparsity. */
+    /**
+     * 1 - sparsity.
+     *
+     * @return the fraction of masked kernels active
+     */
     public double density() {
         return 1 - sparsity;
     }
@@ -133,6 +171,9 @@ public record ModelSpec(int inputChannels, int numClasses, int baseChannels, int
      * The density of one masked layer: {@link #density()}, or under the authors' rule ({@link
      * DsffSettings#authorsDensityRule()}) {@value DsffSettings#AUTHORS_RULE_DENSITY} for a tensor whose first
      * dimension is {@value DsffSettings#AUTHORS_RULE_DIM0}.
+     *
+     * @param layer a masked layer of this spec
+     * @return the fraction of its kernels active
      */
     public double densityOf(Layer layer) {
         if (dsff.authorsDensityRule() && granularity.kind() != Granularity.Kind.DENSE
@@ -142,7 +183,12 @@ public record ModelSpec(int inputChannels, int numClasses, int baseChannels, int
         return density();
     }
 
-    /** The same spec at another sparsity (granularity becomes kernel when a dense spec gets sparsity). */
+    /**
+     * The same spec at another sparsity (granularity becomes kernel when a dense spec gets sparsity).
+     *
+     * @param newSparsity fraction of masked kernels inactive (0 = dense)
+     * @return the new spec
+     */
     public ModelSpec withSparsity(double newSparsity) {
         Granularity g = granularity;
         if (newSparsity == 0) {
@@ -154,46 +200,87 @@ public record ModelSpec(int inputChannels, int numClasses, int baseChannels, int
                 newSparsity, g, dsff);
     }
 
-    /** The same spec with another granularity. */
+    /**
+     * The same spec with another granularity.
+     *
+     * @param newGranularity what one mask bit covers
+     * @return the new spec
+     */
     public ModelSpec withGranularity(Granularity newGranularity) {
         return new ModelSpec(inputChannels, numClasses, baseChannels, maxChannels, poolKernels, shiftGroups, patchSize,
                 sparsity, newGranularity, dsff);
     }
 
-    /** The same spec with another DSFF schedule. */
+    /**
+     * The same spec with another DSFF schedule.
+     *
+     * @param newDsff the topology-update schedule
+     * @return the new spec
+     */
     public ModelSpec withDsff(DsffSettings newDsff) {
         return new ModelSpec(inputChannels, numClasses, baseChannels, maxChannels, poolKernels, shiftGroups, patchSize,
                 sparsity, granularity, newDsff);
     }
 
-    /** The same spec with another patch size (d, h, w); the constructor checks it against the pools. */
+    /**
+     * The same spec with another patch size (d, h, w); the constructor checks it against the pools.
+     *
+     * @param newPatchSize training patch (d, h, w)
+     * @return the new spec
+     * @throws IllegalArgumentException when the pools do not divide it
+     */
     public ModelSpec withPatchSize(int[] newPatchSize) {
         return new ModelSpec(inputChannels, numClasses, baseChannels, maxChannels, poolKernels, shiftGroups, newPatchSize.clone(),
                 sparsity, granularity, dsff);
     }
 
-    /** The same spec for another dataset's input channels and classes. */
+    /**
+     * The same spec for another dataset's input channels and classes.
+     *
+     * @param newInputChannels image channels
+     * @param newNumClasses output classes, background included
+     * @return the new spec
+     */
     public ModelSpec withIo(int newInputChannels, int newNumClasses) {
         return new ModelSpec(newInputChannels, newNumClasses, baseChannels, maxChannels, poolKernels, shiftGroups,
                 patchSize, sparsity, granularity, dsff);
     }
 
-    /** The layer table of this spec. */
+    /**
+     * The layer table of this spec.
+     *
+     * @return its layers, as the network and the exporter walk them
+     */
     public LayerTable layers() {
         return LayerTable.of(this);
     }
 
-    /** The wiring of this spec's network. */
+    /**
+     * The wiring of this spec's network.
+     *
+     * @return its nodes and edges
+     */
     public Topology topology() {
         return Topology.of(this);
     }
 
-    /** As pretty JSON. */
+    /**
+     * As pretty JSON.
+     *
+     * @return the spec in the format {@link #fromJson} reads
+     */
     public String toJson() {
         return JsonDocuments.toJson(this);
     }
 
-    /** Parses JSON text; {@code source} names where it came from in error messages. */
+    /**
+     * Parses JSON text; {@code source} names where it came from in error messages.
+     *
+     * @param json a spec as JSON
+     * @param source where it came from, named in errors
+     * @return the spec
+     * @throws BadInputException when the text is not JSON, names an unknown field or the spec is invalid
+     */
     public static ModelSpec fromJson(String json, String source) {
         try {
             com.fasterxml.jackson.databind.JsonNode tree = JSON.readTree(json);
@@ -248,12 +335,23 @@ public record ModelSpec(int inputChannels, int numClasses, int baseChannels, int
         });
     }
 
-    /** Reads a spec JSON file. */
+    /**
+     * Reads a spec JSON file.
+     *
+     * @param file the file
+     * @return the spec
+     * @throws BadInputException when it cannot be read or is not a valid spec
+     */
     public static ModelSpec read(Path file) {
         return fromJson(InputFiles.readString(file), file.toString());
     }
 
-    /** Writes this spec as JSON atomically. */
+    /**
+     * Writes this spec as JSON atomically.
+     *
+     * @param file where to write
+     * @throws IOException when it cannot be written
+     */
     public void write(Path file) throws IOException {
         AtomicFiles.writeString(file, toJson() + "\n");
     }
@@ -277,11 +375,21 @@ public record ModelSpec(int inputChannels, int numClasses, int baseChannels, int
         return toJson();
     }
 
+    /**
+     * The pool kernels, copied (a record's array stays the record's).
+     *
+     * @return one (d, h, w) pool kernel per level transition
+     */
     @Override
     public int[][] poolKernels() {
         return Arrays.stream(poolKernels).map(int[]::clone).toArray(int[][]::new);
     }
 
+    /**
+     * The patch size, copied.
+     *
+     * @return training patch (d, h, w)
+     */
     @Override
     public int[] patchSize() {
         return patchSize.clone();

@@ -17,12 +17,25 @@ public record Geometry(Shape3 shape, Spacing3 spacing, Affine affine, int qformC
     /** NIfTI code "aligned". */
     public static final int ALIGNED_ANAT = 2;
 
-    /** A geometry with a diagonal affine from the spacing, qform and sform both set (code 1 and 2, as nibabel writes). */
+    /**
+     * A geometry with a diagonal affine from the spacing, qform and sform both set (code 1 and 2, as nibabel writes).
+     *
+     * @param shape grid size (d, h, w)
+     * @param spacing voxel size in mm (d, h, w)
+     * @return the geometry
+     */
     public static Geometry of(Shape3 shape, Spacing3 spacing) {
         return new Geometry(shape, spacing, Affine.fromSpacing(spacing), SCANNER_ANAT, ALIGNED_ANAT, null);
     }
 
-    /** The same geometry with another grid, spacing and affine (crops, resampling); codes are kept. */
+    /**
+     * The same geometry with another grid, spacing and affine (crops, resampling); codes are kept.
+     *
+     * @param newShape the new grid size
+     * @param newSpacing the new voxel size
+     * @param newAffine the new voxel-to-world matrix
+     * @return the geometry, its qform derived from {@code newAffine}
+     */
     public Geometry withGrid(Shape3 newShape, Spacing3 newSpacing, Affine newAffine) {
         return new Geometry(newShape, newSpacing, newAffine, qformCode, sformCode, null);
     }
@@ -30,6 +43,10 @@ public record Geometry(Shape3 shape, Spacing3 spacing, Affine affine, int qformC
     /**
      * Whether {@code other} describes the same voxel grid in space: same shape, spacing within
      * {@code relTol} relative, affine entries within {@code relTol} of the largest voxel size.
+     *
+     * @param other another geometry
+     * @param relTol the relative tolerance
+     * @return true when the two grids coincide
      */
     public boolean sameGrid(Geometry other, double relTol) {
         if (!shape.equals(other.shape)) {

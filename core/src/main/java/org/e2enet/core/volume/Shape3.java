@@ -12,14 +12,27 @@ public record Shape3(int d, int h, int w) {
     /** Largest voxel count one channel may hold (a Java array). */
     public static final long MAX_VOXELS = Integer.MAX_VALUE - 8L;
 
-    /** Validates the axes are positive. */
+    /**
+     * Validates the axes are positive.
+     *
+     * @param d depth (NIfTI dim[3])
+     * @param h height (NIfTI dim[2])
+     * @param w width (NIfTI dim[1])
+     * @throws IllegalArgumentException when a size is not positive
+     */
     public Shape3 {
         if (d <= 0 || h <= 0 || w <= 0) {
             throw new IllegalArgumentException("sizes must be positive: " + d + "x" + h + "x" + w);
         }
     }
 
-    /** From a (d, h, w) array. */
+    /**
+     * From a (d, h, w) array.
+     *
+     * @param dhw three sizes
+     * @return the shape
+     * @throws IllegalArgumentException when there are not three sizes, or one is not positive
+     */
     public static Shape3 of(int[] dhw) {
         if (dhw.length != 3) {
             throw new IllegalArgumentException("a shape needs 3 sizes (d h w), got " + dhw.length);
@@ -27,12 +40,21 @@ public record Shape3(int d, int h, int w) {
         return new Shape3(dhw[0], dhw[1], dhw[2]);
     }
 
-    /** Voxel count as a long (never overflows). */
+    /**
+     * Voxel count as a long (never overflows).
+     *
+     * @return d * h * w
+     */
     public long voxels() {
         return (long) d * h * w;
     }
 
-    /** Voxel count as an int index bound; fails when one channel would not fit a Java array. */
+    /**
+     * Voxel count as an int index bound.
+     *
+     * @return d * h * w
+     * @throws IllegalArgumentException when one channel would not fit a Java array ({@link #MAX_VOXELS})
+     */
     public int voxelsInt() {
         long n = voxels();
         if (n > MAX_VOXELS) {
@@ -41,7 +63,12 @@ public record Shape3(int d, int h, int w) {
         return (int) n;
     }
 
-    /** Size along axis 0 (d), 1 (h) or 2 (w). */
+    /**
+     * Size along axis 0 (d), 1 (h) or 2 (w).
+     *
+     * @param axis 0, 1 or 2
+     * @return the size along it
+     */
     public int get(int axis) {
         return switch (axis) {
             case 0 -> d;
@@ -51,12 +78,21 @@ public record Shape3(int d, int h, int w) {
         };
     }
 
-    /** As a (d, h, w) array. */
+    /**
+     * As a (d, h, w) array.
+     *
+     * @return a new array of the three sizes
+     */
     public int[] toArray() {
         return new int[] {d, h, w};
     }
 
-    /** Product of the sizes of the axes before {@code axis} (the number of lines along it, per inner offset). */
+    /**
+     * Product of the sizes of the axes before {@code axis} (the number of lines along it, per inner offset).
+     *
+     * @param axis 0, 1 or 2
+     * @return 1 for axis 0
+     */
     public int outer(int axis) {
         int n = 1;
         for (int a = 0; a < axis; a++) {
@@ -65,7 +101,12 @@ public record Shape3(int d, int h, int w) {
         return n;
     }
 
-    /** Product of the sizes of the axes after {@code axis}: the stride between neighbours along it. */
+    /**
+     * Product of the sizes of the axes after {@code axis}: the stride between neighbours along it.
+     *
+     * @param axis 0, 1 or 2
+     * @return 1 for axis 2
+     */
     public int inner(int axis) {
         int n = 1;
         for (int a = axis + 1; a < 3; a++) {
@@ -74,7 +115,14 @@ public record Shape3(int d, int h, int w) {
         return n;
     }
 
-    /** Linear index of (z, y, x) in C order. */
+    /**
+     * Linear index of (z, y, x) in C order.
+     *
+     * @param z position along d
+     * @param y position along h
+     * @param x position along w
+     * @return (z * h + y) * w + x
+     */
     public int index(int z, int y, int x) {
         return (z * h + y) * w + x;
     }

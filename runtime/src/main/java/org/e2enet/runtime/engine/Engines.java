@@ -14,6 +14,14 @@ import org.e2enet.runtime.BackendOptions;
  * stay package-private.
  */
 public final class Engines {
+    /**
+     * The platform logger ({@link System#getLogger}) of native TensorRT's progress: an engine being built (minutes, once
+     * per GPU), a cached engine that does not load.
+     */
+    public static final String TENSORRT_LOG = "org.e2enet.runtime.tensorrt";
+    /** The platform logger of TensorRT's own log, each message at its severity's level (verbose as debug). */
+    public static final String TENSORRT_NATIVE_LOG = TENSORRT_LOG + ".nvinfer";
+
     /** The order {@code auto} tries: the fastest first. */
     static final List<Backend> AUTO_ORDER = List.of(Backend.TENSORRT, Backend.ORT_TRT, Backend.ORT_CUDA, Backend.ORT_CPU);
 

@@ -62,6 +62,7 @@ final class TensorRtEngine implements TileEngine {
     private static final String INSTALL = "the native TensorRT backend needs TensorRT 10 (libnvinfer.so.10, libnvonnxparser.so.10) and the "
             + "CUDA 12 runtime (libcudart.so.12) on the library path (LD_LIBRARY_PATH); install " + GpuStack.EXPECTED
             + ", or use --backend ort-cpu";
+    private static final System.Logger LOG = System.getLogger(Engines.TENSORRT_LOG);
     private final TensorRtSharedEngines.Shared shared;
     private final IExecutionContext context;
     private final CUstream_st stream;
@@ -156,7 +157,7 @@ final class TensorRtEngine implements TileEngine {
         if (Files.isRegularFile(plan)) {
             engine = deserialize(runtime, read(plan));
             if (engine == null) {
-                System.err.println("tensorrt: cached engine " + plan + " does not load (" + Logger.INSTANCE.errors() + "); rebuilding it");
+                LOG.log(System.Logger.Level.WARNING, "cached engine " + plan + " does not load (" + Logger.INSTANCE.errors() + "); rebuilding it");
             }
         }
         if (engine == null) {
@@ -191,7 +192,7 @@ final class TensorRtEngine implements TileEngine {
 
     private static byte[] build(Path file, ModelSpec spec, BackendOptions options, TensorRtBuild build) {
         Logger.INSTANCE.clear();
-        System.err.println("tensorrt: building the " + build.precision() + " engine for " + file + " (first run on this GPU; cached after)");
+        LOG.log(System.Logger.Level.INFO, "building the " + build.precision() + " engine for " + file + " (first run on this GPU; cached after)");
         IBuilder builder = nvinfer.createInferBuilder(Logger.INSTANCE);
         INetworkDefinition network = builder.createNetworkV2(0); // TensorRT 10: every network has an explicit batch
         IParser parser = nvonnxparser.createParser(network, Logger.INSTANCE);
@@ -342,24 +343,25 @@ final class TensorRtEngine implements TileEngine {
         shared.giveBack(context);
     }
 
-    /** TensorRT's log: errors are kept for the next message, warnings go to stderr, the rest is dropped. */
+    /**
+     * TensorRT's log, through the platform logger {@value Engines#TENSORRT_NATIVE_LOG} at the level of each message's severity; errors
+     * are also kept for the message of the exception they lead to.
+     */
     private static final class Logger extends ILogger {
         /** Created on first use, after {@link #loadNatives()} (the class needs the natives), and kept for good. */
         static final Logger INSTANCE = new Logger();
+        private static final System.Logger NATIVE = System.getLogger(Engines.TENSORRT_NATIVE_LOG);
         private final List<String> errors = new ArrayList<>();
 
         @Override
         public void log(Severity severity, String msg) {
-            switch (TensorRtEnums.logAction(severity)) {
-                case KEEP_AS_ERROR -> {
-                    synchronized (errors) {
-                        errors.add(msg);
-                    }
-                }
-                case PRINT_AS_WARNING -> System.err.println("tensorrt: " + msg);
-                case DROP -> {
+            System.Logger.Level level = TensorRtEnums.level(severity);
+            if (level == System.Logger.Level.ERROR) {
+                synchronized (errors) {
+                    errors.add(msg);
                 }
             }
+            NATIVE.log(level, msg);
         }
 
         String errors() {

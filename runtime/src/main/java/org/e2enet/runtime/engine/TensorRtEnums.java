@@ -12,23 +12,16 @@ final class TensorRtEnums {
     private TensorRtEnums() {
     }
 
-    /** What e2enet does with one message of TensorRT's log. */
-    enum LogAction {
-        /** Kept for the next error message. */
-        KEEP_AS_ERROR,
-        /** Printed to stderr. */
-        PRINT_AS_WARNING,
-        /** Dropped. */
-        DROP
-    }
-
-    /** The action for a message of {@code severity}. */
-    static LogAction logAction(ILogger.Severity severity) {
+    /** The platform logger's level for a message of TensorRT's log of {@code severity}. */
+    static System.Logger.Level level(ILogger.Severity severity) {
         int v = severity.value;
         if (v == ILogger.Severity.kERROR.value || v == ILogger.Severity.kINTERNAL_ERROR.value) {
-            return LogAction.KEEP_AS_ERROR;
+            return System.Logger.Level.ERROR;
         }
-        return v == ILogger.Severity.kWARNING.value ? LogAction.PRINT_AS_WARNING : LogAction.DROP;
+        if (v == ILogger.Severity.kWARNING.value) {
+            return System.Logger.Level.WARNING;
+        }
+        return v == ILogger.Severity.kINFO.value ? System.Logger.Level.INFO : System.Logger.Level.DEBUG;
     }
 
     /** Whether a layer of type {@code type} is held in FP32 by a build that holds normalisation in FP32. */

@@ -70,10 +70,11 @@ class GpuPathsTest {
         assertNotSame(nvinfer.LayerType.kNORMALIZATION, norm, "identity fails on what JavaCPP returns");
         assertTrue(TensorRtEnums.isNormalization(norm), "a normalisation layer TensorRT returns is held in FP32");
         assertFalse(TensorRtEnums.isNormalization(asJavaCppReturnsIt(nvinfer.LayerType.kCONVOLUTION)));
-        assertEquals(TensorRtEnums.LogAction.KEEP_AS_ERROR, TensorRtEnums.logAction(asJavaCppReturnsIt(ILogger.Severity.kERROR)));
-        assertEquals(TensorRtEnums.LogAction.KEEP_AS_ERROR, TensorRtEnums.logAction(asJavaCppReturnsIt(ILogger.Severity.kINTERNAL_ERROR)));
-        assertEquals(TensorRtEnums.LogAction.PRINT_AS_WARNING, TensorRtEnums.logAction(asJavaCppReturnsIt(ILogger.Severity.kWARNING)));
-        assertEquals(TensorRtEnums.LogAction.DROP, TensorRtEnums.logAction(asJavaCppReturnsIt(ILogger.Severity.kINFO)));
+        assertEquals(System.Logger.Level.ERROR, TensorRtEnums.level(asJavaCppReturnsIt(ILogger.Severity.kINTERNAL_ERROR)));
+        assertEquals(System.Logger.Level.ERROR, TensorRtEnums.level(asJavaCppReturnsIt(ILogger.Severity.kERROR)));
+        assertEquals(System.Logger.Level.WARNING, TensorRtEnums.level(asJavaCppReturnsIt(ILogger.Severity.kWARNING)));
+        assertEquals(System.Logger.Level.INFO, TensorRtEnums.level(asJavaCppReturnsIt(ILogger.Severity.kINFO)));
+        assertEquals(System.Logger.Level.DEBUG, TensorRtEnums.level(asJavaCppReturnsIt(ILogger.Severity.kVERBOSE)));
     }
 
     /**
