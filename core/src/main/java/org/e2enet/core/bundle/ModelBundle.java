@@ -74,7 +74,7 @@ public record ModelBundle(Path dir, BundleManifest manifest, SafeTensors weights
     }
 
     private static BundleManifest parseManifest(Path file) {
-        JsonNode root = JsonDocuments.readTree(file, BundleManifest.FORMAT, "bundle manifest");
+        JsonNode root = JsonDocuments.readTree(file, BundleManifest.FORMAT, "bundle");
         JsonNode spec = root.get("spec");
         if (spec == null) {
             throw BadInputException.of(file, "has no 'spec'");
