@@ -75,7 +75,8 @@ public final class SparkSegmentCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            JobSettings settings = settings();
+            Job job = job();
+            JobSettings settings = job.settings();
             SparkSession.Builder b = SparkSession.builder().appName("e2enet segment");
             if (master != null) {
                 b.master(master);
@@ -84,8 +85,7 @@ public final class SparkSegmentCommand implements Runnable {
             }
             SparkSession spark = b.getOrCreate();
             PrintWriter o = cmd.commandLine().getOut();
-            E2eNetOnnx model = E2eNetOnnx.read(StagedFiles.local(localModel(settings.model())));
-            List<CohortCase> cases = CohortInput.read(input, model.spec().inputChannels(), spark);
+            List<CohortCase> cases = CohortInput.read(input, job.model().spec().inputChannels(), spark);
             int parts = partitions != null ? partitions : spark.sparkContext().defaultParallelism();
             o.printf(Locale.ROOT, "segmenting %d case(s) in %d partition(s) with %s (%s)%n", cases.size(), Math.min(parts, cases.size()),
                     settings.model(), settings.backend());
@@ -105,7 +105,11 @@ public final class SparkSegmentCommand implements Runnable {
             return failed > 0 ? CASE_FAILED : 0;
         }
 
-        private JobSettings settings() {
+        /** The job's settings and the model they name, read once by the driver (a remote model copied here once). */
+        private record Job(JobSettings settings, E2eNetOnnx model) {
+        }
+
+        private Job job() {
             if ((onnx == null) == (deployment == null)) {
                 throw new BadInputException("give either --onnx or --deployment");
             }
@@ -125,7 +129,7 @@ public final class SparkSegmentCommand implements Runnable {
             if (m.plans() == null) {
                 throw BadInputException.of(local, "has no e2enet.plans metadata: export it from a bundle trained on a dataset");
             }
-            return new JobSettings(model, sha, b, t, output, m.plans().classNames());
+            return new Job(new JobSettings(model, sha, b, t, output, m.plans().classNames()), m);
         }
 
         /** The driver's local copy of the model (the driver reads its metadata; executors copy it themselves). */
