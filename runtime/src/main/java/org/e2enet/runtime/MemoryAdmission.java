@@ -13,6 +13,7 @@ import org.e2enet.core.window.WindowedPrediction;
 final class MemoryAdmission {
     private final long budget;
     private long inUse;
+    private int cases;
     private long nextTicket;
     private long serving;
     /** Tickets whose callers gave up before their turn. */
@@ -51,6 +52,7 @@ final class MemoryAdmission {
                     }
                 }
                 inUse += bytes;
+                cases++;
                 serving++;
                 skipAbandoned();
                 notifyAll();
@@ -81,12 +83,18 @@ final class MemoryAdmission {
 
     private synchronized void release(long bytes) {
         inUse -= bytes;
+        cases--;
         notifyAll();
     }
 
     /** @return the bytes admitted now */
     synchronized long inUse() {
         return inUse;
+    }
+
+    /** @return the cases admitted now */
+    synchronized int cases() {
+        return cases;
     }
 
     /** One case's admission. */

@@ -293,6 +293,11 @@ public final class Segmenter implements AutoCloseable {
         }
     }
 
+    /** Segmentations admitted by memory now (the rest of {@link #callsInFlight()} wait their turn). */
+    int casesAdmitted() {
+        return admission.cases();
+    }
+
     /** Segmentations running or queued now. */
     int callsInFlight() {
         return calls.inFlight();

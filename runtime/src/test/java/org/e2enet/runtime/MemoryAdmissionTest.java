@@ -20,6 +20,7 @@ class MemoryAdmissionTest {
         MemoryAdmission.Admitted first = a.admit(60, GO_ON);
         MemoryAdmission.Admitted small = a.admit(40, GO_ON);
         assertEquals(100, a.inUse());
+        assertEquals(2, a.cases());
         CompletableFuture<MemoryAdmission.Admitted> big = CompletableFuture.supplyAsync(() -> a.admit(70, GO_ON));
         Thread.sleep(100);
         CompletableFuture<MemoryAdmission.Admitted> tiny = CompletableFuture.supplyAsync(() -> a.admit(10, GO_ON));
@@ -31,6 +32,7 @@ class MemoryAdmissionTest {
         big.get(10, TimeUnit.SECONDS);
         tiny.get(10, TimeUnit.SECONDS);
         assertEquals(80, a.inUse());
+        assertEquals(2, a.cases());
     }
 
     @Test

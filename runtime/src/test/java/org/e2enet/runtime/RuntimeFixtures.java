@@ -13,17 +13,22 @@ import org.e2enet.exporter.ExportOptions;
 import org.e2enet.exporter.ModelExport;
 import org.e2enet.exporter.RandomBundles;
 
-/** Exported models with random weights and simple plans (CT normalisation, 1 mm target spacing). */
+/** Exported models with random weights and simple plans (CT normalisation, 1 mm target spacing unless given). */
 public final class RuntimeFixtures {
     private RuntimeFixtures() {
     }
 
     public static Plans plans(int classes) {
+        return plans(classes, new double[] {1, 1, 1});
+    }
+
+    /** Plans resampling to {@code targetSpacing} (d, h, w in mm). */
+    public static Plans plans(int classes, double[] targetSpacing) {
         List<String> names = new java.util.ArrayList<>(List.of("background"));
         for (int c = 1; c < classes; c++) {
             names.add("class" + c);
         }
-        return new Plans(Plans.FORMAT, "test", List.of("CT"), names, new double[] {1, 1, 1}, new double[] {1, 1, 1},
+        return new Plans(Plans.FORMAT, "test", List.of("CT"), names, targetSpacing, new double[] {1, 1, 1},
                 new double[] {1, 1, 1}, new int[] {1, 1, 1}, true, 3, 3, 1, 0,
                 List.of(new ChannelNormalization(NormalizationScheme.CT, false, 50, 100, -200, 400)));
     }
@@ -35,7 +40,12 @@ public final class RuntimeFixtures {
 
     /** Writes bundle{seed} and model{seed}.onnx (+ report) into {@code dir}; returns the ONNX path. */
     public static Path export(ModelSpec spec, Path dir, long seed) throws Exception {
-        Path bundle = RandomBundles.write(spec, plans(spec.numClasses()), dir, seed);
+        return export(spec, plans(spec.numClasses()), dir, seed);
+    }
+
+    /** As {@link #export(ModelSpec, Path, long)} with the given plans. */
+    public static Path export(ModelSpec spec, Plans plans, Path dir, long seed) throws Exception {
+        Path bundle = RandomBundles.write(spec, plans, dir, seed);
         Path onnx = dir.resolve("model" + seed + ".onnx");
         ModelExport.run(bundle, onnx, ExportOptions.PRUNED, ExportReport.besideModel(onnx));
         return onnx;
