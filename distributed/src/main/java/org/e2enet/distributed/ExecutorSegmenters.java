@@ -29,7 +29,7 @@ final class ExecutorSegmenters {
     }
 
     /** What makes two jobs' Segmenters the same: the model and how it runs (not where its results go). */
-    private record Key(String model, String modelSha256, String backend, int threads) {
+    private record Key(String model, String modelSha256, Backend backend, int threads) {
     }
 
     /** The Segmenter of this JVM for {@code s}. */
@@ -45,7 +45,7 @@ final class ExecutorSegmenters {
             throw new BadInputException(s.model() + ": the executor read a model with SHA-256 " + digest + ", the driver "
                     + s.modelSha256() + ": it changed while the job ran");
         }
-        Segmenter seg = Segmenter.open(model, Backend.parse(s.backend()), s.threads(), SegmenterOptions.defaults());
+        Segmenter seg = Segmenter.open(model, s.backend(), s.threads(), SegmenterOptions.defaults());
         OPEN.put(key, seg);
         OPENED.incrementAndGet();
         if (!hooked) {

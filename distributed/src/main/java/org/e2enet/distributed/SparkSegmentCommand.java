@@ -88,7 +88,7 @@ public final class SparkSegmentCommand implements Runnable {
             List<CohortCase> cases = CohortInput.read(input, job.model().spec().inputChannels(), spark);
             int parts = partitions != null ? partitions : spark.sparkContext().defaultParallelism();
             o.printf(Locale.ROOT, "segmenting %d case(s) in %d partition(s) with %s (%s)%n", cases.size(), Math.min(parts, cases.size()),
-                    settings.model(), settings.backend());
+                    settings.model(), settings.backend().label());
             o.flush();
             CohortSegmentation.Summary s = CohortSegmentation.run(spark, settings, cases, parts);
             for (CaseOutcome r : s.rows()) {
@@ -122,14 +122,14 @@ public final class SparkSegmentCommand implements Runnable {
                 b = p.backend();
                 t = threads != null ? threads : p.threads();
             }
-            Backend.parse(b);
+            Backend parsed = Backend.parse(b);
             Path local = Path.of(localModel(model));
             String sha = Sha256.of(local);
             E2eNetOnnx m = E2eNetOnnx.read(local);
             if (m.plans() == null) {
                 throw BadInputException.of(local, "has no e2enet.plans metadata: export it from a bundle trained on a dataset");
             }
-            return new Job(new JobSettings(model, sha, b, t, output, m.plans().classNames()), m);
+            return new Job(new JobSettings(model, sha, parsed, t, output, m.plans().classNames()), m);
         }
 
         /** The driver's local copy of the model (the driver reads its metadata; executors copy it themselves). */

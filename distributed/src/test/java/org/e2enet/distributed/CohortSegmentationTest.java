@@ -79,7 +79,7 @@ class CohortSegmentationTest {
     }
 
     static JobSettings settings(Path out) {
-        return new JobSettings(model.toString(), org.e2enet.core.io.Sha256.of(model), "ort-cpu", 2, out.toString(),
+        return new JobSettings(model.toString(), org.e2enet.core.io.Sha256.of(model), org.e2enet.runtime.Backend.ORT_CPU, 2, out.toString(),
                 List.of("background", "organ", "vessel"));
     }
 
