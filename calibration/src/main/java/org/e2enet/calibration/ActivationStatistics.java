@@ -1,6 +1,5 @@
 package org.e2enet.calibration;
 
-import ai.onnx.proto.OnnxMl;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
@@ -17,6 +16,7 @@ import java.util.Set;
 import org.e2enet.core.onnx.OnnxContract;
 import org.e2enet.core.onnx.OnnxGraphStats;
 import org.e2enet.core.progress.ProgressListener;
+import org.e2enet.onnx.proto.OnnxMl;
 import org.e2enet.runtime.OrtSessions;
 
 /**

@@ -1,6 +1,5 @@
 package org.e2enet.core.onnx;
 
-import ai.onnx.proto.OnnxMl;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
@@ -9,6 +8,7 @@ import java.util.function.Function;
 import org.e2enet.core.io.BadInputException;
 import org.e2enet.core.io.Sha256;
 import org.e2enet.core.safetensors.Tensor;
+import org.e2enet.onnx.proto.OnnxMl;
 
 /**
  * The identity of an exported model's stored values (DESIGN.md): for every initializer of the graph, the
