@@ -1,6 +1,5 @@
 package org.e2enet.calibration;
 
-import ai.onnx.proto.OnnxMl;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
@@ -18,6 +17,7 @@ import org.e2enet.core.onnx.OnnxContract;
 import org.e2enet.core.onnx.OnnxGraphStats;
 import org.e2enet.core.progress.ProgressListener;
 import org.e2enet.runtime.engine.OrtSessions;
+import org.e2enet.onnx.proto.OnnxMl;
 
 /**
  * Activation ranges observed by running the FP32 graph on calibration tiles in ONNX Runtime CPU, with the

@@ -1,6 +1,5 @@
 package org.e2enet.calibration;
 
-import ai.onnx.proto.OnnxMl;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -23,6 +22,7 @@ import org.e2enet.core.onnx.ModelPrecision;
 import org.e2enet.core.onnx.OnnxContract;
 import org.e2enet.core.onnx.WeightDigests;
 import org.e2enet.core.progress.ProgressListener;
+import org.e2enet.onnx.proto.OnnxMl;
 import org.e2enet.runtime.Backend;
 import org.e2enet.runtime.OnnxModel;
 

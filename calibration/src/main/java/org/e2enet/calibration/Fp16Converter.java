@@ -1,12 +1,12 @@
 package org.e2enet.calibration;
 
-import ai.onnx.proto.OnnxMl;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.e2enet.onnx.proto.OnnxMl;
 
 /**
  * Rewrites an FP32 E2ENet graph to float16: weights stored as float16, activations computed in float16, except

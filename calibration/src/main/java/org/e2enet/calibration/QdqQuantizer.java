@@ -1,6 +1,5 @@
 package org.e2enet.calibration;
 
-import ai.onnx.proto.OnnxMl;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -10,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.e2enet.core.onnx.OnnxBuilder;
+import org.e2enet.onnx.proto.OnnxMl;
 
 /**
  * Rewrites an FP32 E2ENet graph into explicit INT8 (QDQ format): every convolution not kept in FP32 reads its

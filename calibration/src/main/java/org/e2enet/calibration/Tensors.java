@@ -1,9 +1,9 @@
 package org.e2enet.calibration;
 
-import ai.onnx.proto.OnnxMl;
-import com.google.protobuf.ByteString;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import org.e2enet.onnx.proto.OnnxMl;
+import org.e2enet.shaded.protobuf.ByteString;
 
 /** Reading and making the initializers calibration rewrites: float32 in, int8/int32/float16/float32 out (raw little-endian data). */
 final class Tensors {

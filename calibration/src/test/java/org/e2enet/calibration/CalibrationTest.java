@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.onnx.proto.OnnxMl;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +19,7 @@ import org.e2enet.core.onnx.ModelPrecision;
 import org.e2enet.core.onnx.OnnxContract;
 import org.e2enet.core.onnx.WeightIdentity;
 import org.e2enet.core.progress.ProgressListener;
+import org.e2enet.onnx.proto.OnnxMl;
 import org.e2enet.runtime.Backend;
 import org.e2enet.runtime.OnnxModel;
 import org.e2enet.runtime.parity.ParityCheck;
@@ -89,7 +89,7 @@ class CalibrationTest {
         OnnxMl.TensorProto t = tampered.getGraph().getInitializer(0);
         byte[] raw = t.getRawData().toByteArray();
         raw[0] ^= 1;
-        tampered.getGraphBuilder().setInitializer(0, t.toBuilder().setRawData(com.google.protobuf.ByteString.copyFrom(raw)));
+        tampered.getGraphBuilder().setInitializer(0, t.toBuilder().setRawData(org.e2enet.shaded.protobuf.ByteString.copyFrom(raw)));
         Path bad = dir.resolve("tampered.onnx");
         Files.write(bad, tampered.build().toByteArray());
         WeightIdentity id = WeightIdentity.check(E2eNetOnnx.read(bad), bundle);

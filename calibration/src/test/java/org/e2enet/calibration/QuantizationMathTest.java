@@ -3,7 +3,6 @@ package org.e2enet.calibration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.onnx.proto.OnnxMl;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
@@ -12,10 +11,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.e2enet.core.onnx.OnnxBuilder;
 import org.e2enet.core.onnx.OnnxGraphStats;
 import org.e2enet.core.progress.ProgressListener;
 import org.e2enet.core.onnx.OnnxBuilder;
 import org.e2enet.runtime.engine.OrtSessions;
+import org.e2enet.onnx.proto.OnnxMl;
 import org.junit.jupiter.api.Test;
 
 /** Scales, zero points and ranges against hand-computed values on a graph small enough to compute by hand. */

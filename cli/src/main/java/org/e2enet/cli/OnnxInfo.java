@@ -1,6 +1,5 @@
 package org.e2enet.cli;
 
-import ai.onnx.proto.OnnxMl;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -14,6 +13,7 @@ import org.e2enet.core.onnx.ModelPrecision;
 import org.e2enet.core.onnx.OnnxContract;
 import org.e2enet.core.onnx.OnnxGraphStats;
 import org.e2enet.core.spec.ModelSpec;
+import org.e2enet.onnx.proto.OnnxMl;
 
 /** What an exported E2ENet ONNX model holds: its spec, accounting, graph statistics and lowering summary. */
 final class OnnxInfo {

@@ -293,8 +293,8 @@ class CommandLineTest {
         assertEquals(0, scanner.code(), scanner.err());
         assertTrue(scanner.out().contains("resample back") && scanner.out().contains("outside the network"), scanner.out());
         // a model without plans cannot be preprocessed: the whole volume is not measured, and the output says why
-        ai.onnx.proto.OnnxMl.ModelProto withPlans = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(Files.readAllBytes(onnx));
-        ai.onnx.proto.OnnxMl.ModelProto.Builder stripped = withPlans.toBuilder().clearMetadataProps();
+        org.e2enet.onnx.proto.OnnxMl.ModelProto withPlans = org.e2enet.onnx.proto.OnnxMl.ModelProto.parseFrom(Files.readAllBytes(onnx));
+        org.e2enet.onnx.proto.OnnxMl.ModelProto.Builder stripped = withPlans.toBuilder().clearMetadataProps();
         withPlans.getMetadataPropsList().stream().filter(e -> !e.getKey().equals(org.e2enet.core.onnx.OnnxContract.PLANS))
                 .forEach(stripped::addMetadataProps);
         Path noPlans = Files.write(dir.resolve("no-plans.onnx"), stripped.build().toByteArray());

@@ -1,6 +1,5 @@
 package org.e2enet.exporter;
 
-import ai.onnx.proto.OnnxMl;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -23,6 +22,7 @@ import org.e2enet.core.spec.LayerKind;
 import org.e2enet.core.spec.ModelSpec;
 import org.e2enet.core.spec.Topology;
 import org.e2enet.core.spec.UnitBlock;
+import org.e2enet.onnx.proto.OnnxMl;
 
 /**
  * Lowers a model bundle to an ONNX graph of standard operators (docs/network.md#topology, #export): the depth shift as

@@ -96,8 +96,8 @@ class ExportAccountingTest {
         ModelExport.run(bundle, b, ExportOptions.PRUNED, ExportReport.besideModel(b));
         assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
         // attribute order is fixed by name, not by a hash map's iteration order (which changes between JVM runs)
-        for (ai.onnx.proto.OnnxMl.NodeProto n : org.e2enet.core.onnx.E2eNetOnnx.read(a).model().getGraph().getNodeList()) {
-            List<String> names = n.getAttributeList().stream().map(ai.onnx.proto.OnnxMl.AttributeProto::getName).toList();
+        for (org.e2enet.onnx.proto.OnnxMl.NodeProto n : org.e2enet.core.onnx.E2eNetOnnx.read(a).model().getGraph().getNodeList()) {
+            List<String> names = n.getAttributeList().stream().map(org.e2enet.onnx.proto.OnnxMl.AttributeProto::getName).toList();
             assertEquals(names.stream().sorted().toList(), names, n.getName());
         }
     }
@@ -107,9 +107,9 @@ class ExportAccountingTest {
         ModelSpec spec = ExportParityTest.spec(3, 3, false, "channel");
         Path out = dir.resolve("g.onnx");
         ModelExport.run(ExportParityTest.randomBundle(spec, dir, 9), out, ExportOptions.PRUNED, ExportReport.besideModel(out));
-        ai.onnx.proto.OnnxMl.ModelProto m = org.e2enet.core.onnx.E2eNetOnnx.read(out).model();
+        org.e2enet.onnx.proto.OnnxMl.ModelProto m = org.e2enet.core.onnx.E2eNetOnnx.read(out).model();
         // a conv whose weight initializer is gone, as a flipped bit in its name leaves it
-        ai.onnx.proto.OnnxMl.GraphProto.Builder g = m.getGraph().toBuilder();
+        org.e2enet.onnx.proto.OnnxMl.GraphProto.Builder g = m.getGraph().toBuilder();
         int conv = java.util.stream.IntStream.range(0, g.getNodeCount()).filter(i -> g.getNode(i).getOpType().equals("Conv")).findFirst()
                 .orElseThrow();
         g.setNode(conv, g.getNode(conv).toBuilder().setInput(1, "no-such-weight"));

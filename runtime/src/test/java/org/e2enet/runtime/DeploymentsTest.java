@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.onnx.proto.OnnxMl;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,6 +23,7 @@ import org.e2enet.devices.ModelVariants;
 import org.e2enet.exporter.ExportOptions;
 import org.e2enet.exporter.ModelExport;
 import org.e2enet.exporter.RandomBundles;
+import org.e2enet.onnx.proto.OnnxMl;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,6 +1,5 @@
 package org.e2enet.core.check;
 
-import ai.onnx.proto.OnnxMl;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -12,6 +11,7 @@ import org.e2enet.core.spec.Layer;
 import org.e2enet.core.spec.ModelSpec;
 import org.e2enet.core.spec.Topology;
 import org.e2enet.core.spec.UnitBlock;
+import org.e2enet.onnx.proto.OnnxMl;
 
 /** Every distinct operation shape a network runs, read off its {@link Topology}: what an engine check covers. */
 public final class NetworkOps {

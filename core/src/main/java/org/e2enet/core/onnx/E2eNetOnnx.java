@@ -1,7 +1,5 @@
 package org.e2enet.core.onnx;
 
-import ai.onnx.proto.OnnxMl;
-import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -13,6 +11,8 @@ import org.e2enet.core.io.BadInputException;
 import org.e2enet.core.io.ModelLoadException;
 import org.e2enet.core.preprocess.Plans;
 import org.e2enet.core.spec.ModelSpec;
+import org.e2enet.onnx.proto.OnnxMl;
+import org.e2enet.shaded.protobuf.InvalidProtocolBufferException;
 
 /**
  * An exported E2ENet read from its ONNX file without any inference engine: the graph and the metadata the

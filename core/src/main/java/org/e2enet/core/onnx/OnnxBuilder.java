@@ -1,10 +1,10 @@
 package org.e2enet.core.onnx;
 
-import ai.onnx.proto.OnnxMl;
-import com.google.protobuf.ByteString;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Map;
+import org.e2enet.onnx.proto.OnnxMl;
+import org.e2enet.shaded.protobuf.ByteString;
 
 /**
  * Builds an ONNX graph (IR 8, opset 17, standard operators only) from nodes and initializers, with unique

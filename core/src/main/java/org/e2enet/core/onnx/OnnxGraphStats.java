@@ -1,11 +1,11 @@
 package org.e2enet.core.onnx;
 
-import ai.onnx.proto.OnnxMl;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import org.e2enet.onnx.proto.OnnxMl;
 
 /**
  * Counts what an exported E2ENet graph really computes, from the graph itself: shapes are propagated from

@@ -1,6 +1,6 @@
 package org.e2enet.core.onnx;
 
-import ai.onnx.proto.OnnxMl;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -8,6 +8,7 @@ import org.e2enet.core.io.BadInputException;
 import org.e2enet.core.io.Sha256;
 import org.e2enet.core.safetensors.Tensor;
 import org.e2enet.core.io.JsonDocuments;
+import org.e2enet.onnx.proto.OnnxMl;
 
 /**
  * The identity of an exported model's stored values (docs/architecture.md#onnx-model): for every initializer of the graph, the

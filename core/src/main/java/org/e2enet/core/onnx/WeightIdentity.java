@@ -1,12 +1,12 @@
 package org.e2enet.core.onnx;
 
-import ai.onnx.proto.OnnxMl;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.e2enet.core.bundle.ModelBundle;
 import org.e2enet.core.safetensors.Tensor;
+import org.e2enet.onnx.proto.OnnxMl;
 
 /**
  * Parity's identity check (docs/architecture.md#parity): every initializer of the model has the digest recorded at export, and

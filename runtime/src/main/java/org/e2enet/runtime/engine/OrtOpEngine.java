@@ -54,7 +54,7 @@ final class OrtOpEngine implements OpEngine {
     }
 
     /** The one-node graph of {@code op}, its weights as initializers. */
-    static ai.onnx.proto.OnnxMl.ModelProto graph(OpCase op, OpInputs in) {
+    static org.e2enet.onnx.proto.OnnxMl.ModelProto graph(OpCase op, OpInputs in) {
         OnnxBuilder b = new OnnxBuilder("engine-check");
         int[] xs = op.inputShape();
         int[] ys = op.outputShape();

@@ -1,7 +1,6 @@
 package org.e2enet.runtime.engine;
 
 import org.e2enet.runtime.BackendOptions;
-import ai.onnx.proto.OnnxMl;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -9,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.e2enet.core.io.ModelLoadException;
 import org.e2enet.core.onnx.E2eNetOnnx;
+import org.e2enet.onnx.proto.OnnxMl;
 
 /**
  * How TensorRT 10 builds the engine of one model, decided from the ONNX file and the options before any GPU

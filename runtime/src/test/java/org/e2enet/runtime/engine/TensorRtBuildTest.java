@@ -11,10 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import ai.onnx.proto.OnnxMl;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtProvider;
-import com.google.protobuf.ByteString;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -23,6 +21,8 @@ import org.e2enet.core.io.BadInputException;
 import org.e2enet.core.onnx.E2eNetOnnx;
 import org.e2enet.core.spec.ModelSpec;
 import org.e2enet.devices.GpuStack;
+import org.e2enet.onnx.proto.OnnxMl;
+import org.e2enet.shaded.protobuf.ByteString;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

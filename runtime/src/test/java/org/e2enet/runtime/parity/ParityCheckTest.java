@@ -12,8 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.onnx.proto.OnnxMl;
-import com.google.protobuf.ByteString;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,6 +29,8 @@ import org.e2enet.core.spec.ModelSpec;
 import org.e2enet.exporter.ExportOptions;
 import org.e2enet.exporter.ModelExport;
 import org.e2enet.exporter.RandomBundles;
+import org.e2enet.onnx.proto.OnnxMl;
+import org.e2enet.shaded.protobuf.ByteString;
 import org.e2enet.trainer.nn.ConvMode;
 import org.e2enet.trainer.nn.E2ENetModel;
 import org.e2enet.trainer.nn.ModelParameters;
