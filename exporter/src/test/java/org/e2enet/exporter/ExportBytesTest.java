@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import org.e2enet.core.bundle.ModelBundle;
+import org.e2enet.core.onnx.Spatial;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -46,8 +47,8 @@ class ExportBytesTest {
                                String denseDynamic, @TempDir Path dir) throws Exception {
         ModelBundle bundle = ModelBundle.read(SeededBundles.write(RandomBundles.spec(pools, 3, aniso, granularity), dir, 5));
         List<String> got = new ArrayList<>();
-        for (ExportOptions o : List.of(ExportOptions.PRUNED, ExportOptions.PRUNED.with(ExportOptions.Spatial.DYNAMIC), ExportOptions.DENSE,
-                ExportOptions.DENSE.with(ExportOptions.Spatial.DYNAMIC))) {
+        for (ExportOptions o : List.of(ExportOptions.PRUNED, ExportOptions.PRUNED.with(Spatial.DYNAMIC), ExportOptions.DENSE,
+                ExportOptions.DENSE.with(Spatial.DYNAMIC))) {
             byte[] model = OnnxExporter.export(bundle, o, CostModel.MEASURED).model().toByteArray();
             got.add(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(model)));
         }
