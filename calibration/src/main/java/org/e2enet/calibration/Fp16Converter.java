@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.e2enet.onnx.proto.OnnxMl;
+import org.e2enet.core.onnx.OnnxNodes;
 
 /**
  * Rewrites an FP32 E2ENet graph to float16: weights stored as float16, activations computed in float16, except
@@ -121,8 +122,6 @@ public final class Fp16Converter {
     }
 
     private static OnnxMl.NodeProto cast(String from, String to, int type, String name) {
-        return OnnxMl.NodeProto.newBuilder().setOpType("Cast").setName(name).addInput(from).addOutput(to)
-                .addAttribute(OnnxMl.AttributeProto.newBuilder().setName("to").setType(OnnxMl.AttributeProto.AttributeType.INT).setI(type))
-                .build();
+        return OnnxNodes.node("Cast", name, List.of(from), to, Map.of("to", (long) type));
     }
 }

@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Set;
 import org.e2enet.core.onnx.OnnxBuilder;
 import org.e2enet.onnx.proto.OnnxMl;
+import org.e2enet.core.onnx.OnnxNodes;
+import org.e2enet.core.onnx.OnnxTensors;
 
 /**
  * Rewrites an FP32 E2ENet graph into explicit INT8 (QDQ format): every convolution not kept in FP32 reads its
@@ -136,9 +138,13 @@ public final class QdqQuantizer {
      * output, and the root of its input's chain (the input itself when nothing but the convolution moves it).
      */
     public static Set<String> tensorsToObserve(OnnxMl.ModelProto model, Set<String> kept, ActivationScheme scheme) {
+        return observed(model.getGraph(), chains(model.getGraph(), kept, scheme));
+    }
+
+    /** The tensors to observe for {@code chains}: each quantized convolution's input chain root and output, in graph order. */
+    private static Set<String> observed(OnnxMl.GraphProto g, Map<String, Chain> chains) {
         Set<String> out = new LinkedHashSet<>();
-        Map<String, Chain> chains = chains(model.getGraph(), kept, scheme);
-        for (OnnxMl.NodeProto n : model.getGraph().getNodeList()) {
+        for (OnnxMl.NodeProto n : g.getNodeList()) {
             Chain c = chains.get(n.getName());
             if (c != null) {
                 out.add(c.root());
@@ -161,15 +167,16 @@ public final class QdqQuantizer {
         OnnxMl.GraphProto g = model.getGraph();
         Map<String, OnnxMl.TensorProto> inits = new LinkedHashMap<>();
         g.getInitializerList().forEach(t -> inits.put(t.getName(), t));
+        // the chains once: the tensors to observe, the quantized roots and the rewrite all follow from them
+        Map<String, Chain> chains = chains(g, kept, scheme);
         Map<String, ActivationScheme.Params> params = new LinkedHashMap<>();
-        for (String t : tensorsToObserve(model, kept, scheme)) {
+        for (String t : observed(g, chains)) {
             ActivationRange r = ranges.get(t);
             if (r == null) {
                 throw new IllegalArgumentException("no activation range for tensor " + t);
             }
             params.put(t, scheme.params(r));
         }
-        Map<String, Chain> chains = chains(g, kept, scheme);
         // tensors read back as float through a DequantizeLinear (conv outputs, inputs without a chain)
         Map<String, String> dequantized = new HashMap<>();
         Map<String, String> chainRootOf = new HashMap<>();
@@ -254,9 +261,9 @@ public final class QdqQuantizer {
         String scale = t + "_scale";
         String zp = t + "_zero_point";
         if (withParams.add(t)) {
-            inits.add(Tensors.float32(scale, new float[] {p.scale()}));
-            inits.add(scheme == ActivationScheme.S8 ? Tensors.int8(zp, new byte[] {(byte) p.zeroPoint()})
-                    : Tensors.uint8(zp, new byte[] {(byte) p.zeroPoint()}));
+            inits.add(OnnxTensors.float32(scale, new float[] {p.scale()}));
+            inits.add(scheme == ActivationScheme.S8 ? OnnxTensors.int8(zp, new byte[] {(byte) p.zeroPoint()})
+                    : OnnxTensors.uint8(zp, new byte[] {(byte) p.zeroPoint()}));
         }
         nodes.add(node("QuantizeLinear", OnnxBuilder.nodeName(scope, t + "_quantize"), List.of(t, scale, zp), t + "_q", -1));
         if (back) {
@@ -278,12 +285,9 @@ public final class QdqQuantizer {
         return OnnxBuilder.layerOf(nodeName).orElse("");
     }
 
+    /** A QuantizeLinear or DequantizeLinear node; {@code axis} -1 for per-tensor parameters (no axis attribute). */
     private static OnnxMl.NodeProto node(String op, String name, List<String> inputs, String output, int axis) {
-        OnnxMl.NodeProto.Builder n = OnnxMl.NodeProto.newBuilder().setOpType(op).setName(name).addAllInput(inputs).addOutput(output);
-        if (axis >= 0) {
-            n.addAttribute(OnnxMl.AttributeProto.newBuilder().setName("axis").setType(OnnxMl.AttributeProto.AttributeType.INT).setI(axis));
-        }
-        return n.build();
+        return OnnxNodes.node(op, name, inputs, output, axis >= 0 ? Map.of("axis", (long) axis) : Map.of());
     }
 
     /** Replaces the Conv's weight input by a DequantizeLinear node of an int8 initializer. */
@@ -311,9 +315,9 @@ public final class QdqQuantizer {
             }
         }
         String wq = w.getName() + "_quantized";
-        newInits.add(Tensors.int8(wq, q, dims));
-        newInits.add(Tensors.float32(w.getName() + "_scale", scales, outputs));
-        newInits.add(Tensors.int8(w.getName() + "_zero_point", new byte[outputs], outputs));
+        newInits.add(OnnxTensors.int8(wq, q, dims));
+        newInits.add(OnnxTensors.float32(w.getName() + "_scale", scales, outputs));
+        newInits.add(OnnxTensors.int8(w.getName() + "_zero_point", new byte[outputs], outputs));
         nodes.add(node("DequantizeLinear", OnnxBuilder.nodeName(scope, w.getName() + "_dequantize"), List.of(wq, w.getName() + "_scale", w.getName() + "_zero_point"),
                 w.getName() + "_dq", 0));
         b.setInput(1, w.getName() + "_dq");

@@ -3,9 +3,12 @@ package org.e2enet.calibration;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.e2enet.onnx.proto.OnnxMl;
-import org.e2enet.shaded.protobuf.ByteString;
+import org.e2enet.core.onnx.OnnxTensors;
 
-/** Reading and making the initializers calibration rewrites: float32 in, int8/int32/float16/float32 out (raw little-endian data). */
+/**
+ * The float32 values of an initializer calibration rewrites, and their float16 form (binary16 rounding is calibration
+ * business; the other initializers it makes come from {@link OnnxTensors}).
+ */
 final class Tensors {
     private Tensors() {
     }
@@ -27,46 +30,13 @@ final class Tensors {
         return v;
     }
 
-    /** A float32 initializer. */
-    static OnnxMl.TensorProto float32(String name, float[] v, long... dims) {
-        ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        b.asFloatBuffer().put(v);
-        return tensor(name, OnnxMl.TensorProto.DataType.FLOAT, b.array(), dims);
-    }
-
-    /** An int8 initializer. */
-    static OnnxMl.TensorProto int8(String name, byte[] v, long... dims) {
-        return tensor(name, OnnxMl.TensorProto.DataType.INT8, v, dims);
-    }
-
-    /** A uint8 initializer. */
-    static OnnxMl.TensorProto uint8(String name, byte[] v, long... dims) {
-        return tensor(name, OnnxMl.TensorProto.DataType.UINT8, v, dims);
-    }
-
-    /** An int32 initializer. */
-    static OnnxMl.TensorProto int32(String name, int[] v, long... dims) {
-        ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        b.asIntBuffer().put(v);
-        return tensor(name, OnnxMl.TensorProto.DataType.INT32, b.array(), dims);
-    }
-
     /** A float16 initializer of {@code v} rounded to nearest even. */
     static OnnxMl.TensorProto float16(String name, float[] v, long... dims) {
         ByteBuffer b = ByteBuffer.allocate(v.length * 2).order(ByteOrder.LITTLE_ENDIAN);
         for (float f : v) {
             b.putShort(toHalf(f));
         }
-        return tensor(name, OnnxMl.TensorProto.DataType.FLOAT16, b.array(), dims);
-    }
-
-    private static OnnxMl.TensorProto tensor(String name, OnnxMl.TensorProto.DataType type, byte[] raw, long... dims) {
-        OnnxMl.TensorProto.Builder t = OnnxMl.TensorProto.newBuilder().setName(name).setDataType(type.getNumber())
-                .setRawData(ByteString.copyFrom(raw));
-        for (long d : dims) {
-            t.addDims(d);
-        }
-        return t.build();
+        return OnnxTensors.raw(name, OnnxMl.TensorProto.DataType.FLOAT16, b.array(), dims);
     }
 
     /** IEEE 754 binary16 bits of {@code f}, rounded to nearest even; overflow gives infinity, NaN stays NaN. */

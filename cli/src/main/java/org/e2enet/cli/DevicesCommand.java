@@ -14,6 +14,7 @@ import org.e2enet.core.check.NetworkOps;
 import org.e2enet.core.check.OpCase;
 import org.e2enet.core.io.AtomicFiles;
 import org.e2enet.core.onnx.E2eNetOnnx;
+import org.e2enet.core.onnx.ExportReport;
 import org.e2enet.core.spec.ModelSpec;
 import org.e2enet.core.spec.Presets;
 import org.e2enet.devices.DeviceProfile;
@@ -21,8 +22,7 @@ import org.e2enet.devices.GpuInfo;
 import org.e2enet.devices.GpuStack;
 import org.e2enet.devices.Machine;
 import org.e2enet.devices.NativeLibrary;
-import org.e2enet.exporter.CostModel;
-import org.e2enet.exporter.CostModelMeasurement;
+import org.e2enet.runtime.bench.CostModelMeasurement;
 import org.e2enet.runtime.Backend;
 import org.e2enet.runtime.BackendOptions;
 import org.e2enet.runtime.engine.InferenceEngineCheck;
@@ -184,9 +184,9 @@ final class DevicesCommand implements Callable<Integer> {
             inferenceErrors.forEach(e -> o.println("  " + e));
         }
         if (save != null) {
-            CostModel cost = measure ? CostModelMeasurement.measure(threads.count(), 7) : null;
+            ExportReport.CostConstants cost = measure ? CostModelMeasurement.measure(threads.count(), 7) : null;
             Double int8 = measure ? CostModelMeasurement.int8SpeedFactor(threads.count(), 7) : null;
-            new DeviceProfile(DeviceProfile.FORMAT, m, cost == null ? null : cost.constants(), measure ? threads.count() : 0, int8).write(save);
+            new DeviceProfile(DeviceProfile.FORMAT, m, cost, measure ? threads.count() : 0, int8).write(save);
             o.printf(Locale.ROOT, "wrote %s%s%n", save, cost == null ? " (no cost-model constants: add --measure)" : String.format(Locale.ROOT,
                     " (cost model measured with %d threads: conv %.3g FLOP/ms, gather %.3g elements/ms, grouped efficiency %.2f; INT8 "
                     + "conv %.2fx the FP32 speed)", threads.count(), cost.convFlopsPerMs(), cost.gatherElementsPerMs(), cost.groupedEfficiency(),

@@ -6,6 +6,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.e2enet.core.onnx.ExportReport;
 import org.e2enet.core.onnx.LayerExport;
+import org.e2enet.core.onnx.LoweringPolicy;
+import org.e2enet.core.onnx.Spatial;
 import org.e2enet.devices.DeviceProfile;
 import org.e2enet.exporter.CostModel;
 import org.e2enet.exporter.ExportOptions;
@@ -31,10 +33,10 @@ final class ExportCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--lowering", defaultValue = "auto", description = "auto (prune by cost model) or dense. Default: ${DEFAULT-VALUE}.")
-    ExportOptions.LoweringPolicy lowering;
+    LoweringPolicy lowering;
 
     @Option(names = "--spatial", defaultValue = "fixed", description = "fixed (patch size) or dynamic D, H, W. Default: ${DEFAULT-VALUE}.")
-    ExportOptions.Spatial spatial;
+    Spatial spatial;
 
     @Option(names = "--report", description = "Where to write the report (default: beside the model, .export.json).")
     Path report;
@@ -58,7 +60,7 @@ final class ExportCommand implements Callable<Integer> {
         PrintWriter o = cmd.commandLine().getOut();
         o.printf(Locale.ROOT, "%-36s %-12s %-8s %7s %5s %10s  %s%n", "layer", "kind", "lowering", "inputs", "outs", "params", "why");
         for (LayerExport l : r.layers()) {
-            o.printf(Locale.ROOT, "%-36s %-12s %-8s %7d %5d %10d  %s%n", l.name(), l.kind(), l.lowering().name().toLowerCase(Locale.ROOT),
+            o.printf(Locale.ROOT, "%-36s %-12s %-8s %7d %5d %10d  %s%n", l.name(), l.kind(), l.lowering().label(),
                     l.inputs(), l.outputs(), l.storedParams(), l.reason());
         }
         o.printf(Locale.ROOT, "%nwrote %s and %s%n", out, reportFile);

@@ -1,6 +1,7 @@
 package org.e2enet.exporter;
 
-import java.util.Locale;
+import org.e2enet.core.onnx.LoweringPolicy;
+import org.e2enet.core.onnx.Spatial;
 
 /**
  * How to export.
@@ -13,32 +14,6 @@ public record ExportOptions(LoweringPolicy lowering, Spatial spatial) {
     public static final ExportOptions PRUNED = new ExportOptions(LoweringPolicy.AUTO, Spatial.FIXED);
     /** Every layer dense (inactive kernels as zeros), input fixed to the patch size: the reference to compare against. */
     public static final ExportOptions DENSE = new ExportOptions(LoweringPolicy.DENSE, Spatial.FIXED);
-
-    /** How masked layers are lowered ({@code --lowering}). */
-    public enum LoweringPolicy {
-        /** physically smaller convolutions, chosen per layer by the cost model. */
-        AUTO,
-        /** dense convolutions with zeros. */
-        DENSE;
-
-        /** The command-line name. */
-        public String label() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-    }
-
-    /** The input's spatial dimensions ({@code --spatial}). */
-    public enum Spatial {
-        /** D, H, W fixed to the spec's patch size. */
-        FIXED,
-        /** D, H, W symbolic. */
-        DYNAMIC;
-
-        /** The command-line name. */
-        public String label() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-    }
 
     /** Validates. */
     public ExportOptions {

@@ -38,8 +38,8 @@ public final class ModelExport {
                 dense += c.denseTrueFlops();
             }
         }
-        ExportReport report = new ExportReport(ExportReport.FORMAT, out.toString(), bundleDir.toString(), options.lowering().label(),
-                options.spatial().label(), p, stats.trueFlops(),
+        ExportReport report = new ExportReport(ExportReport.FORMAT, out.toString(), bundleDir.toString(), options.lowering(),
+                options.spatial(), p, stats.trueFlops(),
                 r.layers().stream().mapToLong(LayerExport::trueFlops).sum(), expected, dense, acc.paperFlops(),
                 stats.storedParams(), acc.params(), cost.constants(), r.layers(), r.digests());
         byte[] bytes = r.model().toByteArray();

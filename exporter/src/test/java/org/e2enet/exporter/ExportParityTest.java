@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
 import org.e2enet.core.bundle.ModelBundle;
+import org.e2enet.core.onnx.Spatial;
 import org.e2enet.core.spec.DsffSettings;
 import org.e2enet.core.spec.Granularity;
 import org.e2enet.core.spec.ModelSpec;
@@ -100,7 +101,7 @@ class ExportParityTest {
     void onnxRuntimeLogitsEqualTheTrainingModels(int pools, int shift, boolean aniso, String granularity, boolean dynamic) throws Exception {
         ModelSpec spec = spec(pools, shift, aniso, granularity);
         ModelBundle bundle = ModelBundle.read(randomBundle(spec, dir, pools * 100L + shift));
-        ExportOptions.Spatial spatial = dynamic ? ExportOptions.Spatial.DYNAMIC : ExportOptions.Spatial.FIXED;
+        Spatial spatial = dynamic ? Spatial.DYNAMIC : Spatial.FIXED;
         for (boolean pruned : new boolean[] {true, false}) {
             OnnxExporter.Result r = OnnxExporter.export(bundle, (pruned ? ExportOptions.PRUNED : ExportOptions.DENSE).with(spatial),
                     CostModel.MEASURED);

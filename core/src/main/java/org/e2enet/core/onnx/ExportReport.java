@@ -15,8 +15,8 @@ import org.e2enet.core.io.JsonDocuments;
  * @param format always {@value #FORMAT}
  * @param model the ONNX file
  * @param bundle the bundle exported
- * @param lowering "auto" or "dense"
- * @param spatial "fixed" or "dynamic"
+ * @param lowering how masked layers were lowered ({@code auto} or {@code dense} in the file)
+ * @param spatial whether D, H, W are fixed or symbolic ({@code fixed} or {@code dynamic} in the file)
  * @param patchSize the (d, h, w) patch the FLOPs are counted for (batch 1)
  * @param graphTrueFlops 2 x multiply-adds of the graph's convolutions, counted from the graph
  * @param loweredTrueFlops 2 x multiply-adds the chosen lowerings should execute (sum over the layers' records)
@@ -30,7 +30,7 @@ import org.e2enet.core.io.JsonDocuments;
  * @param layers per layer
  * @param digests SHA-256 of every initializer and of the bundle tensors it came from (as in the model's metadata)
  */
-public record ExportReport(String format, String model, String bundle, String lowering, String spatial, int[] patchSize,
+public record ExportReport(String format, String model, String bundle, LoweringPolicy lowering, Spatial spatial, int[] patchSize,
                            long graphTrueFlops, long loweredTrueFlops, long expectedTrueFlops, long denseTrueFlops, long paperFlops,
                            long graphParams, long accountingParams, CostConstants costModel, List<LayerExport> layers,
                            WeightDigests digests) {

@@ -1,14 +1,14 @@
 package org.e2enet.core.onnx;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import org.e2enet.onnx.proto.OnnxMl;
+import java.util.List;
 import java.util.Map;
 import org.e2enet.onnx.proto.OnnxMl;
-import org.e2enet.shaded.protobuf.ByteString;
 
 /**
  * Builds an ONNX graph (IR 8, opset 17, standard operators only) from nodes and initializers, with unique
- * value names.
+ * value names. Nodes and initializers are made by {@link OnnxNodes} and {@link OnnxTensors}, which rewrites of a
+ * built graph (calibration) use too.
  */
 public final class OnnxBuilder {
     /** IR version Debian's onnx 1.12 still accepts. */
@@ -32,35 +32,20 @@ public final class OnnxBuilder {
 
     /** Adds a float32 initializer (counted as stored parameters). */
     public String floats(String name, float[] data, long... dims) {
-        ByteBuffer b = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        b.asFloatBuffer().put(data);
-        OnnxMl.TensorProto.Builder t = OnnxMl.TensorProto.newBuilder().setName(name)
-                .setDataType(OnnxMl.TensorProto.DataType.FLOAT.getNumber()).setRawData(ByteString.copyFrom(b.array()));
-        for (long d : dims) {
-            t.addDims(d);
-        }
-        graph.addInitializer(t);
+        graph.addInitializer(OnnxTensors.float32(name, data, dims));
         storedParameters += data.length;
         return name;
     }
 
     /** Adds an int8 initializer (quantized weights and zero points). */
     public String int8s(String name, byte[] values, long... dims) {
-        OnnxMl.TensorProto.Builder t = OnnxMl.TensorProto.newBuilder().setName(name).setDataType(OnnxMl.TensorProto.DataType.INT8.getNumber())
-                .setRawData(ByteString.copyFrom(values));
-        for (long d : dims) {
-            t.addDims(d);
-        }
-        graph.addInitializer(t);
+        graph.addInitializer(OnnxTensors.int8(name, values, dims));
         return name;
     }
 
-    /** Adds an int64 initializer (indices, shapes: not parameters). */
+    /** Adds a one-dimensional int64 initializer (indices, shapes: not parameters). */
     public String int64s(String name, long... values) {
-        ByteBuffer b = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
-        b.asLongBuffer().put(values);
-        graph.addInitializer(OnnxMl.TensorProto.newBuilder().setName(name).setDataType(OnnxMl.TensorProto.DataType.INT64.getNumber())
-                .addDims(values.length).setRawData(ByteString.copyFrom(b.array())));
+        graph.addInitializer(OnnxTensors.int64(name, values, values.length));
         return name;
     }
 
@@ -98,40 +83,13 @@ public final class OnnxBuilder {
     /** Adds a node with one output; returns the output's name. */
     public String node(String op, String[] inputs, Map<String, Object> attributes) {
         String out = fresh(op.toLowerCase(java.util.Locale.ROOT));
-        String name = nodeName(scope, out + "_node");
-        OnnxMl.NodeProto.Builder n = OnnxMl.NodeProto.newBuilder().setOpType(op).setName(name).addOutput(out);
-        for (String in : inputs) {
-            n.addInput(in);
-        }
-        new java.util.TreeMap<>(attributes).forEach((k, v) -> n.addAttribute(attribute(k, v))); // by name: byte-identical exports
-        graph.addNode(n);
+        graph.addNode(OnnxNodes.node(op, nodeName(scope, out + "_node"), List.of(inputs), out, attributes));
         return out;
     }
 
     /** Renames the value {@code from} to {@code to} through an Identity node. */
     public void output(String from, String to) {
-        graph.addNode(OnnxMl.NodeProto.newBuilder().setOpType("Identity").setName(to + "_identity").addInput(from).addOutput(to));
-    }
-
-    private static OnnxMl.AttributeProto attribute(String name, Object v) {
-        OnnxMl.AttributeProto.Builder a = OnnxMl.AttributeProto.newBuilder().setName(name);
-        if (v instanceof Integer i) {
-            a.setType(OnnxMl.AttributeProto.AttributeType.INT).setI(i);
-        } else if (v instanceof Long l) {
-            a.setType(OnnxMl.AttributeProto.AttributeType.INT).setI(l);
-        } else if (v instanceof Float f) {
-            a.setType(OnnxMl.AttributeProto.AttributeType.FLOAT).setF(f);
-        } else if (v instanceof long[] ls) {
-            a.setType(OnnxMl.AttributeProto.AttributeType.INTS);
-            for (long l : ls) {
-                a.addInts(l);
-            }
-        } else if (v instanceof String s) {
-            a.setType(OnnxMl.AttributeProto.AttributeType.STRING).setS(ByteString.copyFromUtf8(s));
-        } else {
-            throw new IllegalArgumentException("unsupported attribute " + name + " = " + v);
-        }
-        return a.build();
+        graph.addNode(OnnxNodes.node("Identity", to + "_identity", List.of(from), to, Map.of()));
     }
 
     /** Declares a float32 graph input or output; a null or non-positive dim is symbolic. */

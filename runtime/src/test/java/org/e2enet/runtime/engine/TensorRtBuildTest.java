@@ -13,16 +13,17 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtProvider;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.e2enet.core.io.BadInputException;
 import org.e2enet.core.onnx.E2eNetOnnx;
+import org.e2enet.core.onnx.OnnxNodes;
+import org.e2enet.core.onnx.OnnxTensors;
 import org.e2enet.core.spec.ModelSpec;
 import org.e2enet.devices.GpuStack;
 import org.e2enet.onnx.proto.OnnxMl;
-import org.e2enet.shaded.protobuf.ByteString;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,10 +60,8 @@ class TensorRtBuildTest {
         OnnxMl.ModelProto m = read(onnx);
         OnnxMl.GraphProto.Builder g = m.getGraph().toBuilder();
         String image = g.getInput(0).getName();
-        g.addInitializer(OnnxMl.TensorProto.newBuilder().setName("qdq.scale").setDataType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
-                .setRawData(ByteString.copyFrom(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(0.05f).array())));
-        g.addInitializer(OnnxMl.TensorProto.newBuilder().setName("qdq.zero").setDataType(zeroType.getNumber())
-                .setRawData(ByteString.copyFrom(new byte[] {zero})));
+        g.addInitializer(OnnxTensors.float32("qdq.scale", new float[] {0.05f}));
+        g.addInitializer(OnnxTensors.raw("qdq.zero", zeroType, new byte[] {zero}));
         for (int i = 0; i < g.getNodeCount(); i++) {
             OnnxMl.NodeProto n = g.getNode(i);
             for (int k = 0; k < n.getInputCount(); k++) {
@@ -71,10 +70,8 @@ class TensorRtBuildTest {
                 }
             }
         }
-        g.addNode(0, OnnxMl.NodeProto.newBuilder().setOpType("DequantizeLinear").setName("image/dq").addInput("image.q").addInput("qdq.scale")
-                .addInput("qdq.zero").addOutput("image.dq"));
-        g.addNode(0, OnnxMl.NodeProto.newBuilder().setOpType("QuantizeLinear").setName("image/q").addInput(image).addInput("qdq.scale")
-                .addInput("qdq.zero").addOutput("image.q"));
+        g.addNode(0, OnnxNodes.node("DequantizeLinear", "image/dq", List.of("image.q", "qdq.scale", "qdq.zero"), "image.dq", Map.of()));
+        g.addNode(0, OnnxNodes.node("QuantizeLinear", "image/q", List.of(image, "qdq.scale", "qdq.zero"), "image.q", Map.of()));
         Path out = dir.resolve("qdq-" + zeroType + "-" + zero + ".onnx");
         Files.write(out, m.toBuilder().setGraph(g).build().toByteArray());
         return out;

@@ -1,4 +1,4 @@
-package org.e2enet.exporter;
+package org.e2enet.runtime.bench;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -8,13 +8,16 @@ import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
+import org.e2enet.core.onnx.ExportReport;
 import org.e2enet.core.onnx.OnnxBuilder;
+import org.e2enet.runtime.engine.OrtSessions;
 
 /**
- * Measures the cost model's constants on this machine with ONNX Runtime CPU: a 96-&gt;48 (1,3,3) conv on
+ * Measures the exporter's cost-model constants on this machine with ONNX Runtime CPU: a 96-&gt;48 (1,3,3) conv on
  * 32x64x64 (dense throughput), a Gather of 19 of its 96 channels (gather throughput) and the same conv in 4
- * groups (grouped efficiency), each the median of timed runs after 2 warm-ups, spinning off as the runtime runs;
- * and the same conv in explicit INT8 against FP32 (the INT8 speed factor device profiles record).
+ * groups (grouped efficiency), each the median of timed runs after 2 warm-ups in sessions with the runtime's own
+ * settings ({@link OrtSessions#cpu}); and the same conv in explicit INT8 against FP32 (the INT8 speed factor device
+ * profiles record). It lives here, not in the exporter, so that only the runtime runs an inference engine.
  */
 public final class CostModelMeasurement {
     private static final long[] INPUT = {1, 96, 32, 64, 64};
@@ -23,8 +26,12 @@ public final class CostModelMeasurement {
     private CostModelMeasurement() {
     }
 
-    /** The constants with {@code threads} intra-op threads, {@code runs} timed runs each. */
-    public static CostModel measure(int threads, int runs) {
+    /**
+     * The constants with {@code threads} intra-op threads, {@code runs} timed runs each.
+     *
+     * @return them as a device profile and the exporter's cost model take them
+     */
+    public static ExportReport.CostConstants measure(int threads, int runs) {
         int cin = (int) INPUT[1];
         double voxels = (double) INPUT[2] * INPUT[3] * INPUT[4];
         double convMs = time(conv(1), "x", INPUT, threads, runs);
@@ -35,7 +42,7 @@ public final class CostModelMeasurement {
         }
         double gatherMs = time(gather(channels), "x", INPUT, threads, runs);
         double groupedMs = time(conv(4), "x", INPUT, threads, runs);
-        return new CostModel(flops / convMs, channels.length * voxels / gatherMs, (flops / 4 / groupedMs) / (flops / convMs));
+        return new ExportReport.CostConstants(flops / convMs, channels.length * voxels / gatherMs, (flops / 4 / groupedMs) / (flops / convMs));
     }
 
     /**
@@ -58,7 +65,7 @@ public final class CostModelMeasurement {
             w[i] = (byte) (r.nextInt(255) - 127);
         }
         float[] wScale = new float[OUTPUTS];
-        java.util.Arrays.fill(wScale, 1e-3f);
+        Arrays.fill(wScale, 1e-3f);
         String wq = b.int8s("wq", w, OUTPUTS, cin, 1, 3, 3);
         String ws = b.floats("ws", wScale, OUTPUTS);
         String wz = b.int8s("wz", new byte[OUTPUTS], OUTPUTS);
@@ -105,28 +112,23 @@ public final class CostModelMeasurement {
 
     /**
      * Median milliseconds of {@code runs} runs of {@code model} on a random {@code input} of {@code shape}, after 2
-     * warm-ups, with {@code threads} intra-op threads and spinning off.
+     * warm-ups, in a CPU session with {@code threads} intra-op threads and the runtime's other settings.
      */
     static double time(byte[] model, String input, long[] shape, int threads, int runs) {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
         float[] x = random((int) Arrays.stream(shape).reduce(1, (a, b) -> a * b));
-        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
-            o.setIntraOpNumThreads(threads);
-            o.setInterOpNumThreads(1);
-            o.addConfigEntry("session.intra_op.allow_spinning", "0");
-            try (OrtSession s = env.createSession(model, o); OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape)) {
-                double[] ms = new double[runs];
-                for (int i = -2; i < runs; i++) {
-                    long t0 = System.nanoTime();
-                    try (OrtSession.Result res = s.run(Map.of(input, t))) {
-                        if (i >= 0) {
-                            ms[i] = (System.nanoTime() - t0) / 1e6;
-                        }
+        try (OrtSession s = OrtSessions.cpu(model, threads, "a cost-model timing graph");
+             OnnxTensor t = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), FloatBuffer.wrap(x), shape)) {
+            double[] ms = new double[runs];
+            for (int i = -2; i < runs; i++) {
+                long t0 = System.nanoTime();
+                try (OrtSession.Result res = s.run(Map.of(input, t))) {
+                    if (i >= 0) {
+                        ms[i] = (System.nanoTime() - t0) / 1e6;
                     }
                 }
-                Arrays.sort(ms);
-                return ms[runs / 2];
             }
+            Arrays.sort(ms);
+            return ms[runs / 2];
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed on a timing run: " + e.getMessage(), e);
         }

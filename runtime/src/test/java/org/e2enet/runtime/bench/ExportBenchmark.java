@@ -1,4 +1,4 @@
-package org.e2enet.exporter;
+package org.e2enet.runtime.bench;
 
 import java.nio.file.Path;
 import java.util.Locale;
@@ -6,11 +6,16 @@ import java.util.Map;
 import java.util.Random;
 import org.e2enet.core.bundle.ModelBundle;
 import org.e2enet.core.metrics.FlopsCutRealised;
+import org.e2enet.core.onnx.ExportReport;
 import org.e2enet.core.onnx.OnnxBuilder;
 import org.e2enet.core.onnx.OnnxGraphStats;
 import org.e2enet.core.spec.Granularity;
 import org.e2enet.core.spec.ModelSpec;
 import org.e2enet.core.spec.Presets;
+import org.e2enet.exporter.CostModel;
+import org.e2enet.exporter.ExportOptions;
+import org.e2enet.exporter.OnnxExporter;
+import org.e2enet.exporter.RandomBundles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Prints ONNX Runtime CPU figures (2 intra-op threads, spinning off): the cost model's constants, Conv3D
  * (1,3,3) against the conv2d reshape, and the latency of dense vs pruned exports of the {@code small} preset
  * at sparsity 0.8 per granularity. Not part of the test suite; run it with
- * {@code mvn -pl exporter test -Dtest=ExportBenchmark -Dsurefire.failIfNoSpecifiedTests=false}.
+ * {@code mvn -pl runtime test -Dtest=ExportBenchmark -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 class ExportBenchmark {
     @TempDir
@@ -41,7 +46,7 @@ class ExportBenchmark {
     @Test
     void calibrateAndCompare() throws Exception {
         // 1. the cost model's constants, measured as 'e2enet devices --save --measure' does
-        CostModel measured = CostModelMeasurement.measure(2, 7);
+        ExportReport.CostConstants measured = CostModelMeasurement.measure(2, 7);
         System.out.printf(Locale.ROOT, "cost model: conv %.3g FLOP/ms, gather %.3g elements/ms, grouped efficiency %.2f%n",
                 measured.convFlopsPerMs(), measured.gatherElementsPerMs(), measured.groupedEfficiency());
         // 2. the same (1,3,3) conv as conv2d over (N*D, C, H, W), with the transposes it needs
@@ -64,7 +69,7 @@ class ExportBenchmark {
         // 5. small preset, sparsity 0.8: dense export vs pruned export per granularity
         for (String gran : new String[] {"kernel", "channel", "group:4"}) {
             ModelSpec spec = Presets.get("small").withGranularity(Granularity.parse(gran));
-            ModelBundle bundle = ModelBundle.read(ExportParityTest.randomBundle(spec, dir, gran.hashCode()));
+            ModelBundle bundle = ModelBundle.read(RandomBundles.write(spec, null, dir, gran.hashCode()));
             int[] p = spec.patchSize();
             long[] shape = {1, 1, p[0], p[1], p[2]};
             OnnxExporter.Result dense = OnnxExporter.export(bundle, ExportOptions.DENSE, CostModel.MEASURED);
