@@ -22,8 +22,37 @@ public final class InFlightRuns {
     private InFlightRuns() {
     }
 
+    /** A network run given its run options. */
+    interface Run<T> {
+        T run(OrtSession.RunOptions options) throws OrtException;
+    }
+
+    /**
+     * Runs {@code body} as the current thread's run in flight, so that {@link #stop} reaches it, and maps ONNX
+     * Runtime's failure to one line naming the input's shape.
+     *
+     * @param shape the input's shape, for the message
+     * @param body the run
+     * @param <T> what it returns
+     * @return what {@code body} returned
+     */
+    static <T> T run(long[] shape, Run<T> body) {
+        OrtSession.RunOptions options = null;
+        try {
+            options = begin();
+            return body.run(options);
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime failed on an input of shape " + java.util.Arrays.toString(shape) + ": "
+                    + OrtSessions.firstLine(e.getMessage()), e);
+        } finally {
+            if (options != null) {
+                end(options);
+            }
+        }
+    }
+
     /** The run options of a run the current thread starts now; {@link #end} them after the run. */
-    static OrtSession.RunOptions begin() throws OrtException {
+    private static OrtSession.RunOptions begin() throws OrtException {
         OrtSession.RunOptions options = new OrtSession.RunOptions();
         Thread t = Thread.currentThread();
         synchronized (LOCK) {
@@ -36,7 +65,7 @@ public final class InFlightRuns {
     }
 
     /** Ends the current thread's run begun with {@code options}. */
-    static void end(OrtSession.RunOptions options) {
+    private static void end(OrtSession.RunOptions options) {
         synchronized (LOCK) {
             RUNS.remove(Thread.currentThread(), options);
         }

@@ -15,7 +15,6 @@ import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.e2enet.core.io.ModelLoadException;
@@ -154,24 +153,15 @@ final class OrtEngine implements TileEngine {
     /** Head-0 logits of one input through {@code session}. */
     static float[] run(OrtSession session, float[] input, long[] shape) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        OrtSession.RunOptions run = null;
-        try {
-            run = InFlightRuns.begin();
+        return InFlightRuns.run(shape, options -> {
             try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), shape);
-                 OrtSession.Result r = session.run(Map.of(OnnxContract.INPUT, t), run)) {
+                 OrtSession.Result r = session.run(Map.of(OnnxContract.INPUT, t), options)) {
                 FloatBuffer fb = ((OnnxTensor) r.get(OnnxContract.OUTPUT).orElseThrow()).getFloatBuffer();
                 float[] out = new float[fb.remaining()];
                 fb.get(out);
                 return out;
             }
-        } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime failed on an input of shape " + Arrays.toString(shape) + ": "
-                    + OrtSessions.firstLine(e.getMessage()), e);
-        } finally {
-            if (run != null) {
-                InFlightRuns.end(run);
-            }
-        }
+        });
     }
 
     @Override

@@ -61,21 +61,12 @@ final class OrtTileBuffers implements TileBuffers {
 
     @Override
     public FloatBuffer run() {
-        OrtSession.RunOptions run = null;
-        try {
-            run = InFlightRuns.begin();
+        return InFlightRuns.run(shape, options -> {
             try (OrtSession.Result r = session.run(Map.of(OnnxContract.INPUT, inputTensor), Set.of(), Map.of(OnnxContract.OUTPUT, outputTensor),
-                    run)) {
+                    options)) {
                 return output.clear();
             }
-        } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime failed on an input of shape " + Arrays.toString(shape) + ": "
-                    + OrtSessions.firstLine(e.getMessage()), e);
-        } finally {
-            if (run != null) {
-                InFlightRuns.end(run);
-            }
-        }
+        });
     }
 
     @Override
