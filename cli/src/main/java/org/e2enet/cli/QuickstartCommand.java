@@ -22,6 +22,7 @@ import org.e2enet.core.progress.ProgressListener;
 import org.e2enet.core.spec.Granularity;
 import org.e2enet.core.spec.ModelSpec;
 import org.e2enet.core.spec.Presets;
+import org.e2enet.core.spec.RegrowBy;
 import org.e2enet.core.synth.SyntheticDataset;
 import org.e2enet.core.volume.Shape3;
 import org.e2enet.exporter.ExportOptions;
@@ -91,7 +92,7 @@ final class QuickstartCommand implements Callable<Integer> {
     /** Topology updates of the quickstart's dynamic masks, spread over the first 75% of training. */
     static final int DSFF_UPDATES = 8;
     /** How the quickstart regrows: at random (SET, the paper's). */
-    static final String REGROW_BY = "random";
+    static final RegrowBy REGROW_BY = RegrowBy.RANDOM;
 
     /**
      * The {@code tiny} preset with channel granularity (whole input channels pruned: the export's convolutions

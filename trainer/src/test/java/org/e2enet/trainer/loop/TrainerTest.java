@@ -23,6 +23,9 @@ import org.e2enet.core.safetensors.Tensor;
 import org.e2enet.core.spec.DsffSettings;
 import org.e2enet.core.spec.Granularity;
 import org.e2enet.core.spec.ModelSpec;
+import org.e2enet.core.spec.PruneRounding;
+import org.e2enet.core.spec.Regrow;
+import org.e2enet.core.spec.RegrowBy;
 import org.e2enet.core.synth.SyntheticDataset;
 import org.e2enet.core.volume.Shape3;
 import org.e2enet.trainer.data.Augmenter;
@@ -51,7 +54,7 @@ public class TrainerTest {
     Path dir;
 
     public static final ModelSpec SPEC = new ModelSpec(1, 4, 4, 16, new int[][] {{2, 2, 2}, {2, 2, 2}, {2, 2, 2}}, 3,
-            new int[] {16, 32, 32}, 0.5, Granularity.KERNEL, new DsffSettings(3, 0.5, 0.001, "zero", false));
+            new int[] {16, 32, 32}, 0.5, Granularity.KERNEL, new DsffSettings(3, 0.5, 0.001, Regrow.ZERO, false));
 
     @BeforeAll
     static void makeDataset() throws Exception {
@@ -152,7 +155,7 @@ public class TrainerTest {
     @Test
     void resumeIsBitExactAcrossAnUpdateBoundaryWithGradientRegrowth() throws Exception {
         // updates after iterations 3 and 6: the second falls in the epoch that runs after the resume
-        resumesBitExact(SPEC.withDsff(SPEC.dsff().withUpdateRule(0.5, "gradient", "ceil")), "gradient");
+        resumesBitExact(SPEC.withDsff(SPEC.dsff().withUpdateRule(0.5, RegrowBy.GRADIENT, PruneRounding.CEIL)), "gradient");
     }
 
     private void resumesBitExact(ModelSpec spec, String label) throws Exception {
