@@ -92,14 +92,14 @@ public final class SparkSegmentCommand implements Runnable {
             o.flush();
             CohortSegmentation.Summary s = CohortSegmentation.run(spark, settings, cases, parts);
             for (CaseOutcome r : s.rows()) {
-                if (r.status().equals(CaseOutcome.FAILED)) {
+                if (r.status() == CaseOutcome.Status.FAILED) {
                     o.printf("  %s failed: %s%n", r.caseId(), r.error());
                 }
             }
-            long failed = s.count(CaseOutcome.FAILED);
+            long failed = s.count(CaseOutcome.Status.FAILED);
             o.printf(Locale.ROOT, "%d done, %d skipped (already segmented), %d failed in %.1f s: %.3g voxels/s, %.1f cases/min; wrote %s and %s%n",
-                    s.count(CaseOutcome.DONE), s.count(CaseOutcome.SKIPPED), failed, s.wallSeconds(), s.voxelsPerSecond(),
-                    s.count(CaseOutcome.DONE) * 60 / Math.max(1e-9, s.wallSeconds()), StagedFiles.child(output, CohortTable.CSV),
+                    s.count(CaseOutcome.Status.DONE), s.count(CaseOutcome.Status.SKIPPED), failed, s.wallSeconds(), s.voxelsPerSecond(),
+                    s.count(CaseOutcome.Status.DONE) * 60 / Math.max(1e-9, s.wallSeconds()), StagedFiles.child(output, CohortTable.CSV),
                     StagedFiles.child(output, CohortTable.PARQUET));
             o.flush();
             return failed > 0 ? CASE_FAILED : 0;

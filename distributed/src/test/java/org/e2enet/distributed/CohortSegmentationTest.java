@@ -87,7 +87,7 @@ class CohortSegmentationTest {
     void directoryAndManifestsGiveVoxelForVoxelWhatPredictGives() throws Exception {
         Path byDir = dir.resolve("by-dir");
         CohortSegmentation.Summary s = CohortSegmentation.run(spark, settings(byDir), CohortInput.read(images.toString(), 1, spark), 2);
-        assertEquals(8, s.count(CaseOutcome.DONE), s.rows().toString());
+        assertEquals(8, s.count(CaseOutcome.Status.DONE), s.rows().toString());
         Path direct = dir.resolve("direct");
         CasePrediction.prepareOutput(direct);
         try (Segmenter seg = Segmenter.open(model, Backend.ORT_CPU, 2, SegmenterOptions.defaults())) {
