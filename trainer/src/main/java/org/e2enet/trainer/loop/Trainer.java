@@ -302,7 +302,7 @@ public final class Trainer {
             SplittableRandom rng = BatchSource.rngFor(config.seed() + 99991, v);
             try (NDManager im = base.newSubManager()) {
                 NDArray[] xy = batchArrays(sampler, rng, im);
-                NDList heads = model.forward(xy[0], true);
+                NDList heads = model.forwardAllHeads(xy[0]);
                 loss += lossFn.compute(heads, xy[1]).getFloat();
                 float[] pred = heads.get(0).argMax(1).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
                 float[] ref = xy[1].toFloatArray();
