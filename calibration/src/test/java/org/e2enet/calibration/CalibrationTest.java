@@ -214,7 +214,7 @@ class CalibrationTest {
         assertTrue(already.getMessage().contains("already calibrated"), already.getMessage());
         // a dataset with another label count
         Path other = dir.resolve("other");
-        org.e2enet.core.synth.SyntheticDataset.write(other, 3, 1, 1, 4, CalibrationFixtures.CASE, false, ProgressListener.NONE);
+        org.e2enet.core.synth.SyntheticDataset.of(3, CalibrationFixtures.CASE).testCases(1).seed(1).structures(4).write(other);
         BadInputException classes = assertThrows(BadInputException.class,
                 () -> Calibration.run(model, other, out, int8(1, List.of(), false), ProgressListener.NONE));
         assertTrue(classes.getMessage().contains("labels") && classes.getMessage().contains("dataset.json"), classes.getMessage());

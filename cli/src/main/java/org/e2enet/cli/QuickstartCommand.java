@@ -159,7 +159,7 @@ final class QuickstartCommand implements Callable<Integer> {
         }
         o.printf(Locale.ROOT, "1/7 synthetic phantoms: %d training, %d held-out cases%n", phantoms.cases, phantoms.testCases);
         o.flush();
-        SyntheticDataset.write(data, phantoms.cases, phantoms.testCases, 7, 3, shape, false, new ConsoleProgress());
+        SyntheticDataset.of(phantoms.cases, shape).testCases(phantoms.testCases).seed(7).write(data, new ConsoleProgress());
         ModelSpec spec = spec();
         o.printf(Locale.ROOT, "2/7 training tiny E2ENet (patch %s), sparsity %.1f, channel granularity, dynamic masks (%d updates over "
                 + "the first 75%%, %s regrowth), %d x %d iterations%n", java.util.Arrays.toString(spec.patchSize()), spec.sparsity(),

@@ -21,7 +21,6 @@ import org.e2enet.core.onnx.ExportReport;
 import org.e2enet.core.preprocess.ChannelNormalization;
 import org.e2enet.core.preprocess.NormalizationScheme;
 import org.e2enet.core.preprocess.Plans;
-import org.e2enet.core.progress.ProgressListener;
 import org.e2enet.core.spec.DsffSettings;
 import org.e2enet.core.spec.Granularity;
 import org.e2enet.core.spec.ModelSpec;
@@ -63,7 +62,7 @@ class CohortSegmentationTest {
         model = dir.resolve("model.onnx");
         ModelExport.run(bundle, model, ExportOptions.PRUNED, ExportReport.besideModel(model));
         Path data = dir.resolve("phantoms");
-        SyntheticDataset.write(data, 8, 0, 3, 2, new Shape3(20, 40, 40), false, ProgressListener.NONE);
+        SyntheticDataset.of(8, new Shape3(20, 40, 40)).seed(3).structures(2).write(data);
         images = data.resolve("imagesTr");
     }
 

@@ -59,7 +59,7 @@ public class TrainerTest {
     @BeforeAll
     static void makeDataset() throws Exception {
         dataset = shared.resolve("phantoms");
-        SyntheticDataset.write(dataset, 4, 0, 21, 3, new Shape3(20, 40, 40), false, ProgressListener.NONE);
+        SyntheticDataset.of(4, new Shape3(20, 40, 40)).seed(21).write(dataset);
     }
 
     private TrainingConfig config(Path out, int epochs, int iters, boolean resume) {
@@ -318,7 +318,7 @@ public class TrainerTest {
     @Test
     void datasetProblemsAreReportedBeforeTrainingNamingTheCase() throws Exception {
         Path broken = dir.resolve("broken");
-        SyntheticDataset.write(broken, 2, 0, 5, 3, new Shape3(12, 24, 24), false, ProgressListener.NONE);
+        SyntheticDataset.of(2, new Shape3(12, 24, 24)).seed(5).write(broken);
         Files.delete(broken.resolve("labelsTr/phantom_001.nii.gz"));
         BadInputException e = assertThrows(BadInputException.class, () -> new Trainer(
                 TrainingConfig.builder().setDataset(broken).setOut(dir.resolve("m")).setSpec(SPEC).optEpochs(1).optItersPerEpoch(1)
