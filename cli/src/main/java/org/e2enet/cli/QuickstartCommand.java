@@ -7,10 +7,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.e2enet.calibration.ActivationScheme;
 import org.e2enet.calibration.Calibration;
 import org.e2enet.calibration.CalibrationOptions;
-import org.e2enet.calibration.RangeMethod;
 import org.e2enet.core.bundle.ModelBundle;
 import org.e2enet.core.onnx.ModelPrecision;
 import org.e2enet.core.dataset.DatasetDescriptor;
@@ -210,8 +208,8 @@ final class QuickstartCommand implements Callable<Integer> {
         o.println("6/7 calibrate INT8 (gate: held-out Dice at most 0.5 points below FP32)");
         o.flush();
         Path int8 = out.resolve("model.int8.onnx");
-        Calibration.Outcome calibration = Calibration.run(pruned, data, int8, new CalibrationOptions(ModelPrecision.INT8, RangeMethod.PERCENTILE,
-                ActivationScheme.U8, 8, 32, 0.5, List.of(), true, true, t), ProgressListener.NONE);
+        Calibration.Outcome calibration = Calibration.run(pruned, data, int8, CalibrationOptions.builder(ModelPrecision.INT8)
+                .autoKeep(true).threads(t).build(), ProgressListener.NONE);
         EvaluationReport int8Eval = null;
         if (calibration.written()) {
             o.println("  gate passed; predicting the held-out volumes with the INT8 model");
