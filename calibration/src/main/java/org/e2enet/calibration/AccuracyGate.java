@@ -6,6 +6,7 @@ import java.util.List;
 import org.e2enet.core.metrics.ConfusionCounts;
 import org.e2enet.core.progress.ProgressListener;
 import org.e2enet.core.volume.Shape3;
+import org.e2enet.core.window.WindowSettings;
 import org.e2enet.core.window.WindowedPrediction;
 import org.e2enet.runtime.Backend;
 import org.e2enet.runtime.OnnxModel;
@@ -81,7 +82,7 @@ public final class AccuracyGate {
     }
 
     private byte[] segment(OnnxModel m, GateCase c) {
-        return WindowedPrediction.predict(m, c.channels(), c.shape(), tile, 0.5, false, 1, false, threads).labels();
+        return WindowedPrediction.predict(m, c.channels(), c.shape(), WindowSettings.reference(tile), threads).labels();
     }
 
     /** Evaluates the candidate model file {@code candidate} against the FP32 reference with the limit {@code maxDropPoints}. */

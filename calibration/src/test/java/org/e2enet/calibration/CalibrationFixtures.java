@@ -58,7 +58,7 @@ final class CalibrationFixtures {
     /** The phantom training set: {@code train} training and {@code test} held-out cases. */
     static Path phantoms(Path dir, int train, int test) throws Exception {
         Path out = dir.resolve("phantoms");
-        SyntheticDataset.write(out, train, test, 7, CLASSES - 1, CASE, false, ProgressListener.NONE);
+        SyntheticDataset.of(train, CASE).testCases(test).seed(7).structures(CLASSES - 1).write(out);
         return out;
     }
 

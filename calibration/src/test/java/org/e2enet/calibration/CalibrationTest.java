@@ -44,7 +44,8 @@ class CalibrationTest {
     }
 
     static CalibrationOptions int8(double maxDrop, List<String> keep, boolean auto) {
-        return new CalibrationOptions(ModelPrecision.INT8, RangeMethod.PERCENTILE, ActivationScheme.U8, 8, 16, maxDrop, keep, auto, false, 2);
+        return CalibrationOptions.builder(ModelPrecision.INT8).tiles(16).maxDiceDropPoints(maxDrop).keepFp32(keep).autoKeep(auto)
+                .fp32WhereFaster(false).threads(2).build();
     }
 
     @Test
@@ -72,8 +73,8 @@ class CalibrationTest {
         assertTrue(q.model().getGraph().getNodeList().stream().anyMatch(n -> n.getOpType().equals("Pad") && n.getInput(0).endsWith("_q")
                 && n.getInputCount() == 3 && n.getInput(2).endsWith("_zero_point")), "the depth shift pads 8-bit data with the zero point");
         Path s8 = dir.resolve("m.s8.onnx");
-        CalibrationOptions o8 = new CalibrationOptions(ModelPrecision.INT8, RangeMethod.PERCENTILE, ActivationScheme.S8, 8, 16, 3, List.of(),
-                false, false, 2);
+        CalibrationOptions o8 = CalibrationOptions.builder(ModelPrecision.INT8).scheme(ActivationScheme.S8).tiles(16).maxDiceDropPoints(3)
+                .fp32WhereFaster(false).threads(2).build();
         assertTrue(Calibration.run(model, data, s8, o8, ProgressListener.NONE).written());
         long s8q = E2eNetOnnx.read(s8).model().getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("QuantizeLinear")).count();
         assertEquals(2 * convs, s8q, "s8: one pair on each convolution's input and output, the form TensorRT reads");
@@ -152,8 +153,8 @@ class CalibrationTest {
     @Test
     void fp16KeepsInstanceNormalizationInFp32AndPassesParityUnderTheReducedRules() throws Exception {
         Path out = dir.resolve("m.fp16.onnx");
-        CalibrationOptions o = new CalibrationOptions(ModelPrecision.FP16, RangeMethod.PERCENTILE, ActivationScheme.S8, 8, 16, 0.5, List.of(),
-                false, false, 2);
+        CalibrationOptions o = CalibrationOptions.builder(ModelPrecision.FP16).scheme(ActivationScheme.S8).tiles(16).fp32WhereFaster(false)
+                .threads(2).build();
         Calibration.Outcome r = Calibration.run(model, data, out, o, ProgressListener.NONE);
         assertTrue(r.written(), r.report().gate().toString());
         assertTrue(r.report().gate().dropPoints() < 0.5);
@@ -193,8 +194,8 @@ class CalibrationTest {
         Path i8 = dir.resolve("check.int8.onnx");
         Path f16 = dir.resolve("check.fp16.onnx");
         assertTrue(Calibration.run(model, data, i8, int8(100, List.of(), false), ProgressListener.NONE).written());
-        assertTrue(Calibration.run(model, data, f16, new CalibrationOptions(ModelPrecision.FP16, RangeMethod.MINMAX, ActivationScheme.S8, 8, 8,
-                100, List.of(), false, false, 2), ProgressListener.NONE).written());
+        assertTrue(Calibration.run(model, data, f16, CalibrationOptions.builder(ModelPrecision.FP16)
+                .method(RangeMethod.MINMAX).scheme(ActivationScheme.S8).tiles(8).maxDiceDropPoints(100).fp32WhereFaster(false).threads(2).build(), ProgressListener.NONE).written());
         for (Path p : List.of(i8, f16)) {
             String out = org.e2enet.core.testing.DebianPython.run(String.join("\n", "import sys, onnx", "m = onnx.load(sys.argv[1])",
                     "onnx.checker.check_model(m, full_check=True)",
@@ -214,7 +215,7 @@ class CalibrationTest {
         assertTrue(already.getMessage().contains("already calibrated"), already.getMessage());
         // a dataset with another label count
         Path other = dir.resolve("other");
-        org.e2enet.core.synth.SyntheticDataset.write(other, 3, 1, 1, 4, CalibrationFixtures.CASE, false, ProgressListener.NONE);
+        org.e2enet.core.synth.SyntheticDataset.of(3, CalibrationFixtures.CASE).testCases(1).seed(1).structures(4).write(other);
         BadInputException classes = assertThrows(BadInputException.class,
                 () -> Calibration.run(model, other, out, int8(1, List.of(), false), ProgressListener.NONE));
         assertTrue(classes.getMessage().contains("labels") && classes.getMessage().contains("dataset.json"), classes.getMessage());

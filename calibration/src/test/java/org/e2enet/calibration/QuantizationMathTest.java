@@ -24,12 +24,12 @@ class QuantizationMathTest {
     /** image (1,1,1,2,2) -> 1x1x1 Conv with weights [1, -2] and biases [0.5, 0] -> out (1,2,1,2,2) -> logits. */
     static OnnxMl.ModelProto tinyGraph() {
         OnnxBuilder b = new OnnxBuilder("tiny");
-        b.declare(true, "image", 1, 1, 1, 2, 2);
+        b.declareInput("image", 1, 1, 1, 2, 2);
         String w = b.floats("w", new float[] {1f, -2f}, 2, 1, 1, 1, 1);
         String bias = b.floats("b", new float[] {0.5f, 0f}, 2);
         String y = b.node("Conv", new String[] {"image", w, bias}, Map.of("kernel_shape", new long[] {1, 1, 1}));
         b.output(y, "logits");
-        b.declare(false, "logits", 1, 2, 1, 2, 2);
+        b.declareOutput("logits", 1, 2, 1, 2, 2);
         return b.build(Map.of());
     }
 

@@ -91,8 +91,8 @@ final class CalibrateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ModelPrecision p = ModelPrecision.parse(precision.toLowerCase(Locale.ROOT), "--precision");
         boolean auto = keepFp32.remove("auto");
-        CalibrationOptions options = new CalibrationOptions(p, method, activations, cases, tiles, maxDiceDrop, keepFp32, auto,
-                fp32WhereFaster, threads.count());
+        CalibrationOptions options = CalibrationOptions.builder(p).method(method).scheme(activations).cases(cases).tiles(tiles)
+                .maxDiceDropPoints(maxDiceDrop).keepFp32(keepFp32).autoKeep(auto).fp32WhereFaster(fp32WhereFaster).threads(threads.count()).build();
         Calibration.Outcome r = Calibration.run(onnx, dataset, out, options, new ConsoleProgress());
         PrintWriter o = cmd.commandLine().getOut();
         CalibrationReport rep = r.report();

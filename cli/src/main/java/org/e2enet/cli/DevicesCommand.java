@@ -19,6 +19,7 @@ import org.e2enet.core.spec.ModelSpec;
 import org.e2enet.core.spec.Presets;
 import org.e2enet.devices.DeviceProfile;
 import org.e2enet.devices.GpuInfo;
+import org.e2enet.devices.GpuMismatch;
 import org.e2enet.devices.GpuStack;
 import org.e2enet.devices.Machine;
 import org.e2enet.devices.NativeLibrary;
@@ -137,7 +138,7 @@ final class DevicesCommand implements Callable<Integer> {
             out.put("libraries", libs);
             Map<String, Object> stack = new LinkedHashMap<>();
             stack.put("driverVersion", m.gpuStack().driverVersion());
-            stack.put("mismatches", m.gpuStack().mismatches());
+            stack.put("mismatches", m.gpuStack().mismatches().stream().map(GpuMismatch::message).toList());
             stack.put("summary", m.gpuStack().summary());
             out.put("gpuStack", stack);
             out.put("ortProviders", providers);

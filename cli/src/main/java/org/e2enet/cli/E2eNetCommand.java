@@ -1,7 +1,8 @@
 package org.e2enet.cli;
 
 import java.io.PrintWriter;
-import org.e2enet.core.io.BadInputException;
+import org.e2enet.core.io.CommandLineErrors;
+import org.e2enet.trainer.loop.TrainingDivergedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,11 +16,13 @@ import picocli.CommandLine.Option;
             "Run 'e2enet COMMAND --help' for a worked example of each command."})
 public final class E2eNetCommand implements Runnable {
     /** Exit code of a failed check. */
-    public static final int CHECK_FAILED = 1;
+    public static final int CHECK_FAILED = CommandLineErrors.CHECK_FAILED;
     /** Exit code of bad input. */
-    public static final int BAD_INPUT = 2;
+    public static final int BAD_INPUT = CommandLineErrors.BAD_INPUT;
     /** Exit code of an internal error. */
-    public static final int INTERNAL_ERROR = 3;
+    public static final int INTERNAL_ERROR = CommandLineErrors.INTERNAL_ERROR;
+    /** How errors are reported; a diverged training is a failed check, not an internal error. */
+    private static final CommandLineErrors ERRORS = new CommandLineErrors("e2enet", TrainingDivergedException.class);
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Show stack traces of errors.")
     boolean debug;
@@ -65,32 +68,10 @@ public final class E2eNetCommand implements Runnable {
     }
 
     private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
-        PrintWriter err = cl.getErr();
-        ConsoleProgress.endLine(err);
+        ConsoleProgress.endLine(cl.getErr());
+        // --debug is inherited: it may have been given to the top command or to a subcommand
         boolean debug = parsed.hasMatchedOption("--debug") || parsed.subcommands().stream().anyMatch(s -> s.hasMatchedOption("--debug"));
-        Throwable t = e;
-        int code;
-        String message;
-        if (t instanceof BadInputException || t instanceof IllegalArgumentException) {
-            code = BAD_INPUT;
-            message = t.getMessage();
-        } else if (t instanceof org.e2enet.trainer.loop.TrainingDivergedException
-                || t instanceof org.e2enet.core.check.EngineCheckFailedException) {
-            code = CHECK_FAILED;
-            message = t.getMessage();
-        } else if (t instanceof java.io.UncheckedIOException || t instanceof java.io.IOException) {
-            code = BAD_INPUT;
-            message = "I/O error: " + t.getMessage();
-        } else {
-            code = INTERNAL_ERROR;
-            message = "internal error: " + t + " (run with --debug for the stack trace)";
-        }
-        err.println("e2enet: " + message);
-        if (debug) {
-            e.printStackTrace(err);
-        }
-        err.flush();
-        return code;
+        return ERRORS.report(e, debug, cl.getErr());
     }
 
     /** Runs the command and exits with its code. */

@@ -7,10 +7,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.e2enet.calibration.ActivationScheme;
 import org.e2enet.calibration.Calibration;
 import org.e2enet.calibration.CalibrationOptions;
-import org.e2enet.calibration.RangeMethod;
 import org.e2enet.core.bundle.ModelBundle;
 import org.e2enet.core.onnx.ModelPrecision;
 import org.e2enet.core.dataset.DatasetDescriptor;
@@ -22,6 +20,7 @@ import org.e2enet.core.progress.ProgressListener;
 import org.e2enet.core.spec.Granularity;
 import org.e2enet.core.spec.ModelSpec;
 import org.e2enet.core.spec.Presets;
+import org.e2enet.core.spec.RegrowBy;
 import org.e2enet.core.synth.SyntheticDataset;
 import org.e2enet.core.volume.Shape3;
 import org.e2enet.exporter.ExportOptions;
@@ -91,7 +90,7 @@ final class QuickstartCommand implements Callable<Integer> {
     /** Topology updates of the quickstart's dynamic masks, spread over the first 75% of training. */
     static final int DSFF_UPDATES = 8;
     /** How the quickstart regrows: at random (SET, the paper's). */
-    static final String REGROW_BY = "random";
+    static final RegrowBy REGROW_BY = RegrowBy.RANDOM;
 
     /**
      * The {@code tiny} preset with channel granularity (whole input channels pruned: the export's convolutions
@@ -158,7 +157,7 @@ final class QuickstartCommand implements Callable<Integer> {
         }
         o.printf(Locale.ROOT, "1/7 synthetic phantoms: %d training, %d held-out cases%n", phantoms.cases, phantoms.testCases);
         o.flush();
-        SyntheticDataset.write(data, phantoms.cases, phantoms.testCases, 7, 3, shape, false, new ConsoleProgress());
+        SyntheticDataset.of(phantoms.cases, shape).testCases(phantoms.testCases).seed(7).write(data, new ConsoleProgress());
         ModelSpec spec = spec();
         o.printf(Locale.ROOT, "2/7 training tiny E2ENet (patch %s), sparsity %.1f, channel granularity, dynamic masks (%d updates over "
                 + "the first 75%%, %s regrowth), %d x %d iterations%n", java.util.Arrays.toString(spec.patchSize()), spec.sparsity(),
@@ -209,8 +208,8 @@ final class QuickstartCommand implements Callable<Integer> {
         o.println("6/7 calibrate INT8 (gate: held-out Dice at most 0.5 points below FP32)");
         o.flush();
         Path int8 = out.resolve("model.int8.onnx");
-        Calibration.Outcome calibration = Calibration.run(pruned, data, int8, new CalibrationOptions(ModelPrecision.INT8, RangeMethod.PERCENTILE,
-                ActivationScheme.U8, 8, 32, 0.5, List.of(), true, true, t), ProgressListener.NONE);
+        Calibration.Outcome calibration = Calibration.run(pruned, data, int8, CalibrationOptions.builder(ModelPrecision.INT8)
+                .autoKeep(true).threads(t).build(), ProgressListener.NONE);
         EvaluationReport int8Eval = null;
         if (calibration.written()) {
             o.println("  gate passed; predicting the held-out volumes with the INT8 model");

@@ -37,7 +37,8 @@ final class SynthCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SyntheticDataset.write(out, phantoms.cases, phantoms.testCases, seed, classes, phantoms.shape(), force, new ConsoleProgress());
+        SyntheticDataset.of(phantoms.cases, phantoms.shape()).testCases(phantoms.testCases).seed(seed).structures(classes)
+                .replacingExisting(force).write(out, new ConsoleProgress());
         cmd.commandLine().getOut().printf("wrote %d training and %d held-out cases to %s%n", phantoms.cases, phantoms.testCases, out);
         cmd.commandLine().getOut().flush();
         return 0;

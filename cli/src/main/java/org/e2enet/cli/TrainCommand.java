@@ -10,6 +10,8 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.e2enet.core.spec.DsffSettings;
 import org.e2enet.core.spec.ModelSpec;
+import org.e2enet.core.spec.PruneRounding;
+import org.e2enet.core.spec.RegrowBy;
 import org.e2enet.trainer.dsff.TopologyUpdate;
 import org.e2enet.trainer.loop.EpochRecord;
 import org.e2enet.trainer.loop.Trainer;
@@ -62,11 +64,11 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--regrow-by", description = "random (SET, the paper's) or gradient (RigL: the largest gradient magnitude of the "
             + "current batch). Default: the spec's (random).")
-    String regrowBy;
+    RegrowBy regrowBy;
 
     @Option(names = "--prune-rounding", description = "How an update's prune count dr x active becomes whole: ceil (the paper's: at "
             + "least one unit per tensor at any death rate) or round (to nearest). Default: round with --updates, else the spec's (ceil).")
-    String pruneRounding;
+    PruneRounding pruneRounding;
 
     @Option(names = "--epochs", defaultValue = "1000", description = "Epochs. Default: ${DEFAULT-VALUE}.")
     int epochs;

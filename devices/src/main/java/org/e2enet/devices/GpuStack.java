@@ -35,16 +35,19 @@ public record GpuStack(Map<String, NativeLibrary> libraries, String driverVersio
     static final Map<String, Need> NEEDS = new LinkedHashMap<>();
 
     /** What the build needs of one library. */
-    record Need(String name, int major) {
+    record Need(GpuComponent component, int major) {
+        String name() {
+            return component.displayName();
+        }
     }
 
     static {
-        NEEDS.put("libcuda.so", new Need("CUDA driver library", 1));
-        NEEDS.put("libcudart.so", new Need("CUDA runtime", 12));
-        NEEDS.put("libcublas.so", new Need("cuBLAS", 12));
-        NEEDS.put("libcudnn.so", new Need("cuDNN", 9));
-        NEEDS.put("libnvinfer.so", new Need("TensorRT", 10));
-        NEEDS.put("libnvonnxparser.so", new Need("TensorRT ONNX parser", 10));
+        NEEDS.put("libcuda.so", new Need(GpuComponent.CUDA_DRIVER_LIBRARY, 1));
+        NEEDS.put("libcudart.so", new Need(GpuComponent.CUDA_RUNTIME, 12));
+        NEEDS.put("libcublas.so", new Need(GpuComponent.CUBLAS, 12));
+        NEEDS.put("libcudnn.so", new Need(GpuComponent.CUDNN, 9));
+        NEEDS.put("libnvinfer.so", new Need(GpuComponent.TENSORRT, 10));
+        NEEDS.put("libnvonnxparser.so", new Need(GpuComponent.TENSORRT_ONNX_PARSER, 10));
     }
 
     private static final Pattern VERSIONED = Pattern.compile("(lib[a-z_]+\\.so)((?:\\.\\d+)*)");
@@ -121,24 +124,25 @@ public record GpuStack(Map<String, NativeLibrary> libraries, String driverVersio
         return Optional.ofNullable(libraries.get(soname));
     }
 
-    /** What does not match the expected stack, one short clause each; empty when everything does. */
-    public List<String> mismatches() {
-        List<String> out = new ArrayList<>();
+    /** What does not match the expected stack, each with the component at fault; empty when everything does. */
+    public List<GpuMismatch> mismatches() {
+        List<GpuMismatch> out = new ArrayList<>();
         if (driverVersion == null) {
-            out.add("no NVIDIA driver (/proc/driver/nvidia/version not found)");
+            out.add(new GpuMismatch(GpuComponent.DRIVER, "no NVIDIA driver (/proc/driver/nvidia/version not found)"));
         } else {
             int branch = Integer.parseInt(driverVersion.split("\\.")[0]);
             if (branch < MIN_DRIVER) {
-                out.add("driver " + driverVersion + " is too old for the CUDA 12 runtime (R" + MIN_DRIVER + "+, R575+ for CUDA 12.9)");
+                out.add(new GpuMismatch(GpuComponent.DRIVER, GpuComponent.DRIVER.displayName() + " " + driverVersion
+                        + " is too old for the CUDA 12 runtime (R" + MIN_DRIVER + "+, R575+ for CUDA 12.9)"));
             }
         }
         for (Map.Entry<String, Need> e : NEEDS.entrySet()) {
             NativeLibrary lib = libraries.get(e.getKey());
             Need need = e.getValue();
             if (lib == null) {
-                out.add(need.name() + " missing (no " + e.getKey() + "." + need.major() + ")");
+                out.add(new GpuMismatch(need.component(), need.name() + " missing (no " + e.getKey() + "." + need.major() + ")"));
             } else if (lib.major().isPresent() && lib.major().get() != need.major()) {
-                out.add(need.name() + " " + lib.versionText() + " found, this build needs " + need.major() + ".x");
+                out.add(new GpuMismatch(need.component(), need.name() + " " + lib.versionText() + " found, this build needs " + need.major() + ".x"));
             }
         }
         return out;
@@ -153,7 +157,7 @@ public record GpuStack(Map<String, NativeLibrary> libraries, String driverVersio
         if (driverVersion != null) {
             found.add("driver " + driverVersion);
         }
-        List<String> bad = mismatches();
+        List<String> bad = mismatches().stream().map(GpuMismatch::message).toList();
         String what = found.isEmpty() ? "no NVIDIA library found" : String.join(", ", found);
         return "GPU stack: " + what + (bad.isEmpty() ? ": matches this build" : "; mismatch: " + String.join("; ", bad)
                 + " (this build needs " + EXPECTED + ")");

@@ -1,13 +1,14 @@
 package org.e2enet.distributed;
 
 import java.io.Serializable;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * One row of the cohort table: what became of a case.
  *
  * @param caseId the case
- * @param status {@link #DONE}, {@link #SKIPPED} (its segmentation was already complete) or {@link #FAILED}
+ * @param status what became of it
  * @param error one line saying what was wrong, or null
  * @param volumesMl per foreground class, its volume in millilitres (empty when failed)
  * @param readS seconds reading the images
@@ -21,15 +22,23 @@ import java.util.Map;
  * @param modelSha256 SHA-256 of the model that ran it
  * @param executor the executor JVM (host and process id)
  */
-public record CaseOutcome(String caseId, String status, String error, Map<String, Double> volumesMl, double readS, double preprocessS,
+public record CaseOutcome(String caseId, Status status, String error, Map<String, Double> volumesMl, double readS, double preprocessS,
                           double networkS, double tilePathS, double postprocessS, double writeS, long voxels, String backend,
                           String modelSha256, String executor) implements Serializable {
-    /** Segmented now. */
-    public static final String DONE = "done";
-    /** Already segmented by an earlier run. */
-    public static final String SKIPPED = "skipped";
-    /** Could not be segmented. */
-    public static final String FAILED = "failed";
+    /** What became of a case; the cohort table's {@code status} column holds its {@link #label()}. */
+    public enum Status {
+        /** Segmented now. */
+        DONE,
+        /** Already segmented by an earlier run. */
+        SKIPPED,
+        /** Could not be segmented. */
+        FAILED;
+
+        /** The word in the cohort table: {@code done}, {@code skipped} or {@code failed}. */
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     /** Immutable copy. */
     public CaseOutcome {

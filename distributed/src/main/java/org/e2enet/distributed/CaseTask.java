@@ -37,7 +37,7 @@ final class CaseTask {
             if (StagedFiles.exists(target)) {
                 tmp = Files.createTempDirectory("e2enet-case");
                 Volume done = NiftiReader.read(StagedFiles.toLocal(target, tmp));
-                return row(s, c.id(), CaseOutcome.SKIPPED, null, volumes(done, s), null, "");
+                return row(s, c.id(), CaseOutcome.Status.SKIPPED, null, volumes(done, s), null, "");
             }
             Segmenter seg = ExecutorSegmenters.get(s);
             tmp = Files.createTempDirectory("e2enet-case");
@@ -51,11 +51,11 @@ final class CaseTask {
             if (!local) {
                 StagedFiles.publish(outDir.resolve(c.id() + ".nii.gz"), target);
             }
-            return row(s, c.id(), CaseOutcome.DONE, null, volumes(o.labels(), s), o.timing(), seg.model().backend().label());
+            return row(s, c.id(), CaseOutcome.Status.DONE, null, volumes(o.labels(), s), o.timing(), seg.model().backend().label());
         } catch (BadInputException e) {
-            return row(s, c.id(), CaseOutcome.FAILED, e.getMessage(), Map.of(), null, "");
+            return row(s, c.id(), CaseOutcome.Status.FAILED, e.getMessage(), Map.of(), null, "");
         } catch (IOException | RuntimeException e) {
-            return row(s, c.id(), CaseOutcome.FAILED, e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()).lines().findFirst()
+            return row(s, c.id(), CaseOutcome.Status.FAILED, e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()).lines().findFirst()
                     .orElse(""), Map.of(), null, "");
         } finally {
             if (tmp != null) {
@@ -81,7 +81,7 @@ final class CaseTask {
         return out;
     }
 
-    private static CaseOutcome row(JobSettings s, String id, String status, String error, Map<String, Double> volumes,
+    private static CaseOutcome row(JobSettings s, String id, CaseOutcome.Status status, String error, Map<String, Double> volumes,
                                    CasePrediction.Timing t, String backend) {
         return new CaseOutcome(id, status, error, volumes, t == null ? 0 : t.readMs() / 1e3, t == null ? 0 : t.preprocessMs() / 1e3,
                 t == null ? 0 : t.networkMs() / 1e3, t == null ? 0 : t.tilePathMs() / 1e3, t == null ? 0 : t.postprocessMs() / 1e3,

@@ -24,8 +24,8 @@ public final class CohortSegmentation {
      */
     public record Summary(List<CaseOutcome> rows, double wallSeconds) {
         /** Cases with status {@code status}. */
-        public long count(String status) {
-            return rows.stream().filter(r -> r.status().equals(status)).count();
+        public long count(CaseOutcome.Status status) {
+            return rows.stream().filter(r -> r.status() == status).count();
         }
 
         /** Voxels segmented per second of wall time. */

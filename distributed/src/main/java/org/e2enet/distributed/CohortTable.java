@@ -47,8 +47,8 @@ final class CohortTable {
         List<List<String>> text = new ArrayList<>();
         List<Row> typed = new ArrayList<>();
         for (CaseOutcome r : rows) {
-            List<String> t = new ArrayList<>(List.of(r.caseId(), r.status(), r.error() == null ? "" : r.error()));
-            List<Object> v = new ArrayList<>(List.of(r.caseId(), r.status(), r.error() == null ? "" : r.error()));
+            List<String> t = new ArrayList<>(List.of(r.caseId(), r.status().label(), r.error() == null ? "" : r.error()));
+            List<Object> v = new ArrayList<>(List.of(r.caseId(), r.status().label(), r.error() == null ? "" : r.error()));
             for (String c : classNames.subList(1, classNames.size())) {
                 Double ml = r.volumesMl().get(c);
                 t.add(ml == null ? "" : String.format(Locale.ROOT, "%.3f", ml));

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.e2enet.core.io.BadInputException;
+import org.e2enet.core.io.CommandLineErrors;
 import org.e2enet.core.io.Sha256;
 import org.e2enet.core.onnx.E2eNetOnnx;
 import org.e2enet.devices.DeploymentProfile;
@@ -20,10 +21,15 @@ import picocli.CommandLine.Option;
 @Command(name = "e2enet-spark", mixinStandardHelpOptions = true, subcommands = SparkSegmentCommand.Segment.class,
         description = "Cohort inference on Apache Spark with the e2enet runtime.")
 public final class SparkSegmentCommand implements Runnable {
-    /** Exit code when a case failed (the others were still segmented). */
-    public static final int CASE_FAILED = 1;
+    /** Exit code when a case failed (the others were still segmented): a failed check. */
+    public static final int CASE_FAILED = CommandLineErrors.CHECK_FAILED;
     /** Exit code for bad input. */
-    public static final int BAD_INPUT = 2;
+    public static final int BAD_INPUT = CommandLineErrors.BAD_INPUT;
+    /** How errors are reported: as the {@code e2enet} command reports them. */
+    private static final CommandLineErrors ERRORS = new CommandLineErrors("e2enet-spark");
+
+    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Show stack traces of errors.")
+    boolean debug;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -92,17 +98,17 @@ public final class SparkSegmentCommand implements Runnable {
             o.flush();
             CohortSegmentation.Summary s = CohortSegmentation.run(spark, settings, cases, parts);
             for (CaseOutcome r : s.rows()) {
-                if (r.status().equals(CaseOutcome.FAILED)) {
+                if (r.status() == CaseOutcome.Status.FAILED) {
                     o.printf("  %s failed: %s%n", r.caseId(), r.error());
                 }
             }
-            long failed = s.count(CaseOutcome.FAILED);
+            long failed = s.count(CaseOutcome.Status.FAILED);
             o.printf(Locale.ROOT, "%d done, %d skipped (already segmented), %d failed in %.1f s: %.3g voxels/s, %.1f cases/min; wrote %s and %s%n",
-                    s.count(CaseOutcome.DONE), s.count(CaseOutcome.SKIPPED), failed, s.wallSeconds(), s.voxelsPerSecond(),
-                    s.count(CaseOutcome.DONE) * 60 / Math.max(1e-9, s.wallSeconds()), StagedFiles.child(output, CohortTable.CSV),
+                    s.count(CaseOutcome.Status.DONE), s.count(CaseOutcome.Status.SKIPPED), failed, s.wallSeconds(), s.voxelsPerSecond(),
+                    s.count(CaseOutcome.Status.DONE) * 60 / Math.max(1e-9, s.wallSeconds()), StagedFiles.child(output, CohortTable.CSV),
                     StagedFiles.child(output, CohortTable.PARQUET));
             o.flush();
-            return failed > 0 ? CASE_FAILED : 0;
+            return failed > 0 ? CASE_FAILED : CommandLineErrors.SUCCESS;
         }
 
         /** The job's settings and the model they name, read once by the driver (a remote model copied here once). */
@@ -149,15 +155,13 @@ public final class SparkSegmentCommand implements Runnable {
         }
     }
 
-    /** The command line with one-line errors: exit 2 for bad input, 3 for an internal error. */
+    /** The command line with {@link CommandLineErrors}' one-line errors and exit codes, stack traces with {@code --debug}. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new SparkSegmentCommand());
         cl.setExecutionExceptionHandler((e, c, parsed) -> {
-            boolean bad = e instanceof BadInputException || e instanceof IllegalArgumentException || e instanceof java.io.IOException
-                    || e instanceof java.io.UncheckedIOException;
-            c.getErr().println("e2enet-spark: " + (bad ? e.getMessage() : "internal error: " + e));
-            c.getErr().flush();
-            return bad ? BAD_INPUT : 3;
+            // --debug is inherited: it may have been given to the top command or to the subcommand
+            boolean debug = parsed.hasMatchedOption("--debug") || parsed.subcommands().stream().anyMatch(s -> s.hasMatchedOption("--debug"));
+            return ERRORS.report(e, debug, c.getErr());
         });
         return cl;
     }

@@ -21,7 +21,6 @@ import org.e2enet.core.onnx.ExportReport;
 import org.e2enet.core.preprocess.ChannelNormalization;
 import org.e2enet.core.preprocess.NormalizationScheme;
 import org.e2enet.core.preprocess.Plans;
-import org.e2enet.core.progress.ProgressListener;
 import org.e2enet.core.spec.DsffSettings;
 import org.e2enet.core.spec.Granularity;
 import org.e2enet.core.spec.ModelSpec;
@@ -63,7 +62,7 @@ class CohortSegmentationTest {
         model = dir.resolve("model.onnx");
         ModelExport.run(bundle, model, ExportOptions.PRUNED, ExportReport.besideModel(model));
         Path data = dir.resolve("phantoms");
-        SyntheticDataset.write(data, 8, 0, 3, 2, new Shape3(20, 40, 40), false, ProgressListener.NONE);
+        SyntheticDataset.of(8, new Shape3(20, 40, 40)).seed(3).structures(2).write(data);
         images = data.resolve("imagesTr");
     }
 
@@ -87,7 +86,7 @@ class CohortSegmentationTest {
     void directoryAndManifestsGiveVoxelForVoxelWhatPredictGives() throws Exception {
         Path byDir = dir.resolve("by-dir");
         CohortSegmentation.Summary s = CohortSegmentation.run(spark, settings(byDir), CohortInput.read(images.toString(), 1, spark), 2);
-        assertEquals(8, s.count(CaseOutcome.DONE), s.rows().toString());
+        assertEquals(8, s.count(CaseOutcome.Status.DONE), s.rows().toString());
         Path direct = dir.resolve("direct");
         CasePrediction.prepareOutput(direct);
         try (Segmenter seg = Segmenter.open(model, Backend.ORT_CPU, 2, SegmenterOptions.defaults())) {

@@ -18,6 +18,7 @@ import org.e2enet.core.preprocess.CasePreprocessor;
 import org.e2enet.core.preprocess.PreprocessedCase;
 import org.e2enet.core.volume.Shape3;
 import org.e2enet.core.volume.Volume;
+import org.e2enet.core.window.WindowSettings;
 import org.e2enet.core.window.WindowedPrediction;
 
 /**
@@ -256,8 +257,10 @@ public final class Segmenter implements AutoCloseable {
         long t0 = System.nanoTime();
         PreprocessedCase pre = inPool(() -> preprocessor.forward(CaseInput.of(id, channels)));
         long t1 = System.nanoTime();
-        WindowedPrediction.Result r = WindowedPrediction.predict(model, pre.channels(), pre.geometry().shape(), tile, options.step(),
-                options.mirroring() == SegmenterOptions.Mirroring.ALL_FLIPS, options.batch(), options.probabilities(),
+        WindowSettings window = WindowSettings.reference(tile).withStep(options.step())
+                .withMirroring(options.mirroring() == SegmenterOptions.Mirroring.ALL_FLIPS).withBatch(options.batch())
+                .withProbabilities(options.probabilities());
+        WindowedPrediction.Result r = WindowedPrediction.predict(model, pre.channels(), pre.geometry().shape(), window,
                 model.threads() > 1 ? model.pool() : null, watch);
         Volume back = inPool(() -> preprocessor.inverseLabels(r.labels(), pre.properties()));
         float[][] probabilities = options.probabilities() ? inPool(() -> preprocessor.inverseProbabilities(r.probabilities(), pre.properties()))

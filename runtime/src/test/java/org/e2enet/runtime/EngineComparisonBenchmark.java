@@ -51,7 +51,7 @@ class EngineComparisonBenchmark {
                 for (int i = -2; i < djl.length; i++) {
                     try (NDManager im = m.newSubManager()) {
                         long t0 = System.nanoTime();
-                        model.forward(im.create(x, new Shape(shape)), false).singletonOrThrow().toFloatArray();
+                        model.forwardHead0(im.create(x, new Shape(shape))).toFloatArray();
                         if (i >= 0) {
                             djl[i] = (System.nanoTime() - t0) / 1e6;
                         }

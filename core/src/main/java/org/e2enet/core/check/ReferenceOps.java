@@ -1,5 +1,6 @@
 package org.e2enet.core.check;
 
+import org.e2enet.core.spec.DepthShift;
 import org.e2enet.core.spec.UnitBlock;
 
 /**
@@ -249,14 +250,9 @@ public final class ReferenceOps {
         return x > 0 ? 1 : UnitBlock.LEAKY_RELU_SLOPE;
     }
 
-    /**
-     * The depth shift's source depth for output depth z of channel c: channels in consecutive chunks of
-     * ceil(C / groups), chunk g shifted by g - floor(groups / 2); -1 where the output is zero-filled.
-     */
+    /** The depth shift's ({@link DepthShift}) source depth for output depth z of channel c; -1 where the output is zero-filled. */
     public static int shiftSource(int c, int channels, int groups, int z, int depth) {
-        int chunk = (channels + groups - 1) / groups;
-        int shift = c / chunk - groups / 2;
-        int src = z - shift;
+        int src = z - DepthShift.shiftOf(c, channels, groups);
         return src < 0 || src >= depth ? -1 : src;
     }
 }

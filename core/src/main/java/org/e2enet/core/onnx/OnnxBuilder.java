@@ -92,8 +92,32 @@ public final class OnnxBuilder {
         graph.addNode(OnnxNodes.node("Identity", to + "_identity", List.of(from), to, Map.of()));
     }
 
-    /** Declares a float32 graph input or output; a null or non-positive dim is symbolic. */
+    /** Declares a float32 graph input; a dim given as a String is symbolic (named), a number fixed. */
+    public void declareInput(String name, Object... dims) {
+        graph.addInput(floatValue(name, dims));
+    }
+
+    /** Declares a float32 graph output; dims as for {@link #declareInput}. */
+    public void declareOutput(String name, Object... dims) {
+        graph.addOutput(floatValue(name, dims));
+    }
+
+    /**
+     * Declares a float32 graph input ({@code input} true) or output.
+     *
+     * @deprecated kept only for the exporter's OnnxExporter and CostModelMeasurement, which another branch is
+     *     splitting; it goes once they call {@link #declareInput} and {@link #declareOutput}
+     */
+    @Deprecated
     public void declare(boolean input, String name, Object... dims) {
+        if (input) {
+            declareInput(name, dims);
+        } else {
+            declareOutput(name, dims);
+        }
+    }
+
+    private static OnnxMl.ValueInfoProto floatValue(String name, Object... dims) {
         OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder();
         for (Object d : dims) {
             if (d instanceof String s) {
@@ -102,14 +126,9 @@ public final class OnnxBuilder {
                 shape.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(((Number) d).longValue()));
             }
         }
-        OnnxMl.ValueInfoProto v = OnnxMl.ValueInfoProto.newBuilder().setName(name).setType(OnnxMl.TypeProto.newBuilder()
+        return OnnxMl.ValueInfoProto.newBuilder().setName(name).setType(OnnxMl.TypeProto.newBuilder()
                 .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
                         .setShape(shape))).build();
-        if (input) {
-            graph.addInput(v);
-        } else {
-            graph.addOutput(v);
-        }
     }
 
     /** float32 values stored in initializers so far. */

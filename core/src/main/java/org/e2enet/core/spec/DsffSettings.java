@@ -11,7 +11,7 @@ import java.util.Set;
  * @param updateFrequency iterations between topology updates
  * @param deathRate initial death rate dr0
  * @param deathRateMin final death rate dr_min
- * @param regrow how regrown kernels start: {@code zero} or {@code reinit}
+ * @param regrow how regrown kernels start
  * @param isStatic the static variant: masks never change
  * @param authorsDensityRule the authors' Masking code's rule: every masked tensor whose first dimension is
  *     {@value #AUTHORS_RULE_DIM0} gets density {@value #AUTHORS_RULE_DENSITY} whatever the sparsity (with the paper's
@@ -21,22 +21,19 @@ import java.util.Set;
  * @param updateEnd the fraction of training after which the topology stays fixed (RigL stops at 0.75); the death
  *     rate decays over this window (1: the whole run)
  * @param maxPruneShare the largest share of a tensor's (pool's) active units one update may remove (1: no cap)
- * @param regrowBy which inactive units regrow: {@code random} (SET, the paper's) or {@code gradient} (RigL: the
- *     largest dense gradient magnitude of the current batch over the unit)
- * @param pruneRounding how an update's prune count dr * active becomes whole: {@code ceil} (the paper's and the authors'
- *     Masking code's: at least one unit per tensor, whatever the death rate) or {@code round} (to nearest: a tensor with
- *     few active units stops changing once dr * active falls below one half, so the death rate's decay reaches it)
+ * @param regrowBy which inactive units regrow
+ * @param pruneRounding how an update's prune count dr * active becomes whole
  */
-public record DsffSettings(int updateFrequency, double deathRate, double deathRateMin, String regrow,
+public record DsffSettings(int updateFrequency, double deathRate, double deathRateMin, Regrow regrow,
                            @JsonProperty("static") boolean isStatic, boolean authorsDensityRule, int updates, double updateEnd,
-                           double maxPruneShare, String regrowBy, String pruneRounding) {
+                           double maxPruneShare, RegrowBy regrowBy, PruneRounding pruneRounding) {
     /** The first dimension the authors' rule applies to. */
     public static final long AUTHORS_RULE_DIM0 = 48;
     /** The density the authors' rule gives those tensors. */
     public static final double AUTHORS_RULE_DENSITY = 0.2;
 
     /** The paper's schedule: every 1200 iterations, dr 0.5 to 0.001, regrow at zero, dynamic. */
-    public static final DsffSettings PAPER = new DsffSettings(1200, 0.5, 0.001, "zero", false);
+    public static final DsffSettings PAPER = new DsffSettings(1200, 0.5, 0.001, Regrow.ZERO, false);
 
     private static final Set<String> FIELDS = Set.of("updateFrequency", "deathRate", "deathRateMin", "regrow", "static", "authorsDensityRule",
             "updates", "updateEnd", "maxPruneShare", "regrowBy", "pruneRounding");
@@ -54,10 +51,11 @@ public record DsffSettings(int updateFrequency, double deathRate, double deathRa
             }
         }
         return new DsffSettings(number(m, "updateFrequency", null).intValue(), number(m, "deathRate", null).doubleValue(),
-                number(m, "deathRateMin", null).doubleValue(), (String) required(m, "regrow"), (Boolean) required(m, "static"),
+                number(m, "deathRateMin", null).doubleValue(), Regrow.of((String) required(m, "regrow")), (Boolean) required(m, "static"),
                 (Boolean) m.getOrDefault("authorsDensityRule", false), number(m, "updates", 0).intValue(),
-                number(m, "updateEnd", 1.0).doubleValue(), number(m, "maxPruneShare", 1.0).doubleValue(), (String) m.getOrDefault("regrowBy", "random"),
-                (String) m.getOrDefault("pruneRounding", "ceil"));
+                number(m, "updateEnd", 1.0).doubleValue(), number(m, "maxPruneShare", 1.0).doubleValue(),
+                RegrowBy.of((String) m.getOrDefault("regrowBy", RegrowBy.RANDOM.label())),
+                PruneRounding.of((String) m.getOrDefault("pruneRounding", PruneRounding.CEIL.label())));
     }
 
     private static Object required(Map<String, Object> m, String key) {
@@ -77,14 +75,14 @@ public record DsffSettings(int updateFrequency, double deathRate, double deathRa
     }
 
     /** Settings with the paper's absolute schedule, random regrowth and no cap. */
-    public DsffSettings(int updateFrequency, double deathRate, double deathRateMin, String regrow, boolean isStatic) {
+    public DsffSettings(int updateFrequency, double deathRate, double deathRateMin, Regrow regrow, boolean isStatic) {
         this(updateFrequency, deathRate, deathRateMin, regrow, isStatic, false);
     }
 
-    /** As {@link #DsffSettings(int, double, double, String, boolean)}, with or without the authors' density rule. */
-    public DsffSettings(int updateFrequency, double deathRate, double deathRateMin, String regrow, boolean isStatic,
+    /** As {@link #DsffSettings(int, double, double, Regrow, boolean)}, with or without the authors' density rule. */
+    public DsffSettings(int updateFrequency, double deathRate, double deathRateMin, Regrow regrow, boolean isStatic,
                         boolean authorsDensityRule) {
-        this(updateFrequency, deathRate, deathRateMin, regrow, isStatic, authorsDensityRule, 0, 1, 1, "random", "ceil");
+        this(updateFrequency, deathRate, deathRateMin, regrow, isStatic, authorsDensityRule, 0, 1, 1, RegrowBy.RANDOM, PruneRounding.CEIL);
     }
 
     /** The same settings with the authors' density rule on or off. */
@@ -122,12 +120,12 @@ public record DsffSettings(int updateFrequency, double deathRate, double deathRa
      * rounded to nearest (with the paper's ceil the quickstart's network lost 7 more Dice points), regrowth by
      * {@code newRegrowBy}; dynamic.
      */
-    public DsffSettings withRunRelativeRecipe(int n, String newRegrowBy) {
-        return withRelativeSchedule(n, RECIPE_UPDATE_END).withUpdateRule(RECIPE_MAX_PRUNE_SHARE, newRegrowBy, "round").withStatic(false);
+    public DsffSettings withRunRelativeRecipe(int n, RegrowBy newRegrowBy) {
+        return withRelativeSchedule(n, RECIPE_UPDATE_END).withUpdateRule(RECIPE_MAX_PRUNE_SHARE, newRegrowBy, PruneRounding.ROUND).withStatic(false);
     }
 
     /** The same settings with a prune cap, a regrowth rule and a rounding of the prune count. */
-    public DsffSettings withUpdateRule(double newMaxPruneShare, String newRegrowBy, String newPruneRounding) {
+    public DsffSettings withUpdateRule(double newMaxPruneShare, RegrowBy newRegrowBy, PruneRounding newPruneRounding) {
         return new DsffSettings(updateFrequency, deathRate, deathRateMin, regrow, isStatic, authorsDensityRule, updates, updateEnd,
                 newMaxPruneShare, newRegrowBy, newPruneRounding);
     }
@@ -137,21 +135,15 @@ public record DsffSettings(int updateFrequency, double deathRate, double deathRa
         if (updates < 0 || !(updateEnd > 0 && updateEnd <= 1) || !(maxPruneShare > 0 && maxPruneShare <= 1)) {
             throw new IllegalArgumentException("dsff.updates must be >= 0, dsff.updateEnd and dsff.maxPruneShare in (0, 1]");
         }
-        if (!"random".equals(regrowBy) && !"gradient".equals(regrowBy)) {
-            throw new IllegalArgumentException("dsff.regrowBy must be 'random' or 'gradient', got '" + regrowBy + "'");
-        }
-        if (!"ceil".equals(pruneRounding) && !"round".equals(pruneRounding)) {
-            throw new IllegalArgumentException("dsff.pruneRounding must be 'ceil' or 'round', got '" + pruneRounding + "'");
-        }
+        SettingLabels.require(RegrowBy.class, "dsff.regrowBy", regrowBy);
+        SettingLabels.require(PruneRounding.class, "dsff.pruneRounding", pruneRounding);
         if (updateFrequency < 1) {
             throw new IllegalArgumentException("dsff.updateFrequency must be >= 1, got " + updateFrequency);
         }
         if (!(deathRate >= 0 && deathRate <= 1) || !(deathRateMin >= 0 && deathRateMin <= deathRate)) {
             throw new IllegalArgumentException("dsff death rates must satisfy 0 <= deathRateMin <= deathRate <= 1");
         }
-        if (!"zero".equals(regrow) && !"reinit".equals(regrow)) {
-            throw new IllegalArgumentException("dsff.regrow must be 'zero' or 'reinit', got '" + regrow + "'");
-        }
+        SettingLabels.require(Regrow.class, "dsff.regrow", regrow);
     }
 
     /** The death rate at iteration {@code t} of a decay over {@code total} iterations: cosine from dr0 to dr_min. */
@@ -187,7 +179,7 @@ public record DsffSettings(int updateFrequency, double deathRate, double deathRa
      */
     public int pruneCount(double dr, int active) {
         double want = dr * active;
-        int k = "round".equals(pruneRounding) ? (int) Math.floor(want + 0.5) : (int) Math.ceil(want);
+        int k = pruneRounding == PruneRounding.ROUND ? (int) Math.floor(want + 0.5) : (int) Math.ceil(want);
         return Math.min(k, (int) Math.floor(maxPruneShare * active));
     }
 }

@@ -15,9 +15,9 @@ public final class Presets {
 
     static {
         PRESETS.put("tiny", new ModelSpec(1, 4, 8, 64, new int[][] {{2, 2, 2}, {2, 2, 2}, {2, 2, 2}}, 3,
-                new int[] {32, 32, 32}, 0.8, Granularity.KERNEL, new DsffSettings(30, 0.5, 0.001, "zero", false)));
+                new int[] {32, 32, 32}, 0.8, Granularity.KERNEL, new DsffSettings(30, 0.5, 0.001, Regrow.ZERO, false)));
         PRESETS.put("small", new ModelSpec(1, 4, 16, 128, new int[][] {{2, 2, 2}, {2, 2, 2}, {2, 2, 2}, {2, 2, 2}}, 3,
-                new int[] {64, 64, 64}, 0.8, Granularity.KERNEL, new DsffSettings(300, 0.5, 0.001, "zero", false)));
+                new int[] {64, 64, 64}, 0.8, Granularity.KERNEL, new DsffSettings(300, 0.5, 0.001, Regrow.ZERO, false)));
         PRESETS.put("amos", paper(1, 16, 128, 0.8));
         PRESETS.put("btcv", paper(1, 14, 96, 0.7));
         PRESETS.put("brats", paper(4, 4, 128, 0.8));

@@ -17,20 +17,65 @@ import org.e2enet.core.volume.Shape3;
  * when asked, {@code imagesTs}/{@code labelsTs} for held-out cases. The directory appears only when complete.
  */
 public final class SyntheticDataset {
-    private SyntheticDataset() {
+    /** Foreground classes unless {@link #structures} says otherwise. */
+    public static final int DEFAULT_STRUCTURES = 3;
+
+    private final int trainCases;
+    private final int testCases;
+    private final long seed;
+    private final int structures;
+    private final Shape3 shape;
+    private final boolean replace;
+
+    private SyntheticDataset(int trainCases, int testCases, long seed, int structures, Shape3 shape, boolean replace) {
+        this.trainCases = trainCases;
+        this.testCases = testCases;
+        this.seed = seed;
+        this.structures = structures;
+        this.shape = shape;
+        this.replace = replace;
     }
 
     /**
-     * @param out the dataset directory to create (must not exist unless {@code replace})
-     * @param trainCases number of training cases
-     * @param testCases number of held-out cases
-     * @param seed the seed; the same seed gives the same files
-     * @param structures foreground classes
-     * @param shape grid (d, h, w)
-     * @param replace whether an existing {@code out} may be replaced
+     * A dataset of {@code trainCases} training cases on the grid {@code shape} (d, h, w), with no held-out cases, seed 0,
+     * {@value #DEFAULT_STRUCTURES} foreground classes and no existing directory replaced, until told otherwise.
      */
-    public static void write(Path out, int trainCases, int testCases, long seed, int structures, Shape3 shape, boolean replace,
-                             ProgressListener progress) throws IOException {
+    public static SyntheticDataset of(int trainCases, Shape3 shape) {
+        return new SyntheticDataset(trainCases, 0, 0, DEFAULT_STRUCTURES, shape, false);
+    }
+
+    /** The same dataset with {@code n} held-out cases ({@code imagesTs}/{@code labelsTs}). */
+    public SyntheticDataset testCases(int n) {
+        return new SyntheticDataset(trainCases, n, seed, structures, shape, replace);
+    }
+
+    /** The same dataset drawn from {@code newSeed}; the same seed gives the same files. */
+    public SyntheticDataset seed(long newSeed) {
+        return new SyntheticDataset(trainCases, testCases, newSeed, structures, shape, replace);
+    }
+
+    /** The same dataset with {@code n} foreground classes. */
+    public SyntheticDataset structures(int n) {
+        return new SyntheticDataset(trainCases, testCases, seed, n, shape, replace);
+    }
+
+    /** The same dataset, allowed to replace an existing directory or not. */
+    public SyntheticDataset replacingExisting(boolean on) {
+        return new SyntheticDataset(trainCases, testCases, seed, structures, shape, on);
+    }
+
+    /** Writes it into {@code out} silently. */
+    public void write(Path out) throws IOException {
+        write(out, ProgressListener.NONE);
+    }
+
+    /**
+     * Writes it into {@code out}; the directory appears only when complete.
+     *
+     * @param out the dataset directory to create (must not exist unless {@link #replacingExisting} allowed it)
+     * @param progress told of each case written
+     */
+    public void write(Path out, ProgressListener progress) throws IOException {
         if (trainCases < 1 || testCases < 0) {
             throw new IllegalArgumentException("need at least one training case and no negative test cases");
         }

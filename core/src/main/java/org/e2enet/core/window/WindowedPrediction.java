@@ -32,11 +32,11 @@ public final class WindowedPrediction {
     }
 
     /**
-     * The labels of one volume with the reference settings that parity compares under: nnU-Net's step 0.5,
-     * no mirroring, one tile per call. The trainer's golden segmentations and the runtime's check both use it.
+     * The labels of one volume with {@link WindowSettings#reference the reference settings} that parity compares
+     * under. The trainer's golden segmentations and the runtime's check both use it.
      */
     public static byte[] referenceLabels(TileNetwork network, float[][] channels, Shape3 shape, Shape3 tile) {
-        return predict(network, channels, shape, tile, 0.5, false, 1, false, 1).labels();
+        return predict(network, channels, shape, WindowSettings.reference(tile), 1).labels();
     }
 
     /**
@@ -45,20 +45,15 @@ public final class WindowedPrediction {
      * @param network the network
      * @param channels the preprocessed channels on {@code shape}
      * @param shape their grid
-     * @param tile the tile (the network's patch size)
-     * @param step tile step as a fraction of the tile (nnU-Net: 0.5)
-     * @param mirroring average over the 8 flips
-     * @param batch tiles per network call
-     * @param probabilities also return the probability maps
+     * @param settings tile, step, mirroring, tiles per call and whether to return probabilities
      * @param threads threads for the softmax, accumulation and argmax between the network's runs (the result
      *     does not depend on it)
      * @throws CancellationException when the calling thread is interrupted: checked before each network call
      */
-    public static Result predict(TileNetwork network, float[][] channels, Shape3 shape, Shape3 tile, double step, boolean mirroring,
-                                 int batch, boolean probabilities, int threads) {
+    public static Result predict(TileNetwork network, float[][] channels, Shape3 shape, WindowSettings settings, int threads) {
         ForkJoinPool pool = threads > 1 ? new ForkJoinPool(threads) : null;
         try {
-            return predict(network, channels, shape, tile, step, mirroring, batch, probabilities, pool, Checkpoint.INTERRUPTION);
+            return predict(network, channels, shape, settings, pool, Checkpoint.INTERRUPTION);
         } finally {
             if (pool != null) {
                 pool.shutdown();
@@ -86,25 +81,28 @@ public final class WindowedPrediction {
     }
 
     /**
-     * {@link #predict(TileNetwork, float[][], Shape3, Shape3, double, boolean, int, boolean, int)} in a pool the
+     * {@link #predict(TileNetwork, float[][], Shape3, WindowSettings, int)} in a pool the
      * caller owns (null: the calling thread alone), stopped by {@code checkpoint}.
      *
      * @param pool threads for the softmax, accumulation and argmax, or null
      * @param checkpoint called before each network call; what it throws ends the prediction
      * @return the labels (and probabilities) on {@code shape}, with timings
      */
-    public static Result predict(TileNetwork network, float[][] channels, Shape3 shape, Shape3 tile, double step, boolean mirroring,
-                                 int batch, boolean probabilities, ForkJoinPool pool, Checkpoint checkpoint) {
+    public static Result predict(TileNetwork network, float[][] channels, Shape3 shape, WindowSettings settings, ForkJoinPool pool,
+                                 Checkpoint checkpoint) {
         long t0 = System.nanoTime();
+        Shape3 tile = settings.tile();
+        int batch = settings.batch();
+        boolean probabilities = settings.probabilities();
         PaddedVolume padded = PaddedVolume.of(channels, shape, tile);
         Shape3 pshape = padded.shape();
         BoundingBox inside = padded.inside();
         float[][] input = padded.channels();
-        List<int[]> tiles = SlidingWindow.tiles(pshape, tile, step);
+        List<int[]> tiles = SlidingWindow.tiles(pshape, tile, settings.step());
         SlabAccumulator acc = new SlabAccumulator(pshape, tile, network.classes(), probabilities, pool);
         float[] gaussian = SlidingWindow.gaussian(tile);
         long networkNs;
-        try (TilePredictor predictor = new TilePredictor(network, tile, mirroring)) {
+        try (TilePredictor predictor = new TilePredictor(network, tile, settings.mirroring())) {
             for (int start = 0; start < tiles.size();) {
                 checkpoint.check(start, tiles.size());
                 // a batch never spans two tile depths: the accumulator holds one tile's depth

@@ -30,7 +30,7 @@ class DatasetTest {
     @BeforeEach
     void makeDataset() throws Exception {
         ds = tmp.resolve("ds");
-        SyntheticDataset.write(ds, 3, 1, 4, 3, new Shape3(12, 24, 24), false, ProgressListener.NONE);
+        SyntheticDataset.of(3, new Shape3(12, 24, 24)).testCases(1).seed(4).write(ds);
     }
 
     private String invalid() {
@@ -46,12 +46,12 @@ class DatasetTest {
         assertEquals(1, d.test().size());
         DatasetValidator.validate(d, ProgressListener.NONE);
         Path again = tmp.resolve("again");
-        SyntheticDataset.write(again, 3, 1, 4, 3, new Shape3(12, 24, 24), false, ProgressListener.NONE);
+        SyntheticDataset.of(3, new Shape3(12, 24, 24)).testCases(1).seed(4).write(again);
         for (String f : new String[] {"imagesTr/phantom_001_0000.nii.gz", "labelsTr/phantom_001.nii.gz", "labelsTs/phantom_003.nii.gz"}) {
             assertArrayEquals(Files.readAllBytes(ds.resolve(f)), Files.readAllBytes(again.resolve(f)), f);
         }
         Path other = tmp.resolve("other");
-        SyntheticDataset.write(other, 3, 0, 5, 3, new Shape3(12, 24, 24), false, ProgressListener.NONE);
+        SyntheticDataset.of(3, new Shape3(12, 24, 24)).seed(5).write(other);
         assertFalse(java.util.Arrays.equals(Files.readAllBytes(ds.resolve("imagesTr/phantom_000_0000.nii.gz")),
                 Files.readAllBytes(other.resolve("imagesTr/phantom_000_0000.nii.gz"))));
         // every structure is present in every case, the lesion is small

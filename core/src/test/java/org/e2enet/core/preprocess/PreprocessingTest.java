@@ -178,7 +178,7 @@ class PreprocessingTest {
     @Test
     void datasetPreprocessingPoolsCtStatisticsAndWritesReadableCases() throws Exception {
         Path raw = dir.resolve("raw");
-        SyntheticDataset.write(raw, 3, 0, 11, 3, new Shape3(16, 32, 32), false, ProgressListener.NONE);
+        SyntheticDataset.of(3, new Shape3(16, 32, 32)).seed(11).write(raw);
         Path out = dir.resolve("pre");
         Plans plans = DatasetPreprocessor.run(Dataset.open(raw), out, null, false, ProgressListener.NONE);
         assertEquals(plans.toJson(), Plans.read(out.resolve("plans.json")).toJson());

@@ -23,7 +23,7 @@ class DsffScheduleTest {
 
     @Test
     void theAbsoluteScheduleIsThePapersOverTheWholeRun() {
-        DsffSettings d = new DsffSettings(300, 0.5, 0.001, "zero", false);
+        DsffSettings d = new DsffSettings(300, 0.5, 0.001, Regrow.ZERO, false);
         assertEquals(List.of(300L, 600L, 900L), updates(d, 1000));
         assertEquals(List.of(300L, 600L), updates(d, 900), "never after the last iteration");
         assertEquals(d.deathRateAt(600, 1000), d.deathRateAfter(600, 1000), 0);
@@ -32,7 +32,7 @@ class DsffScheduleTest {
 
     @Test
     void aRelativeScheduleSpreadsItsUpdatesOverTheWindowAndDecaysTheDeathRateThere() {
-        DsffSettings d = new DsffSettings(300, 0.5, 0.001, "zero", false).withRelativeSchedule(4, 0.75);
+        DsffSettings d = new DsffSettings(300, 0.5, 0.001, Regrow.ZERO, false).withRelativeSchedule(4, 0.75);
         assertEquals(750, d.updateWindow(1000));
         assertEquals(150, d.updateEvery(1000));
         assertEquals(List.of(150L, 300L, 450L, 600L), updates(d, 1000), "4 updates, the last before 75% of the run");
@@ -53,18 +53,18 @@ class DsffScheduleTest {
                 .replaceAll(",\\s*\"pruneRounding\"\\s*:\\s*\"ceil\"", "");
         assertFalse(old.contains("regrowBy") || old.contains("pruneRounding"), old);
         assertEquals(spec, ModelSpec.fromJson(old, "old spec"));
-        DsffSettings d = spec.dsff().withUpdateRule(0.25, "gradient", "round").withRelativeSchedule(10, 0.75);
+        DsffSettings d = spec.dsff().withUpdateRule(0.25, RegrowBy.GRADIENT, PruneRounding.ROUND).withRelativeSchedule(10, 0.75);
         assertEquals(d, ModelSpec.fromJson(spec.withDsff(d).toJson(), "x").dsff());
-        assertThrows(IllegalArgumentException.class, () -> spec.dsff().withUpdateRule(1.5, "random", "ceil"));
-        assertThrows(IllegalArgumentException.class, () -> spec.dsff().withUpdateRule(1, "magnitude", "ceil"));
+        assertThrows(IllegalArgumentException.class, () -> spec.dsff().withUpdateRule(1.5, RegrowBy.RANDOM, PruneRounding.CEIL));
+        assertThrows(IllegalArgumentException.class, () -> RegrowBy.of("magnitude"));
         assertThrows(IllegalArgumentException.class, () -> spec.dsff().withRelativeSchedule(3, 0));
-        assertThrows(IllegalArgumentException.class, () -> spec.dsff().withUpdateRule(1, "random", "floor"));
+        assertThrows(IllegalArgumentException.class, () -> PruneRounding.of("floor"));
     }
 
     @Test
     void ceilPrunesAUnitAtAnyDeathRateRoundLetsTheDecayReachSmallTensorsAndTheCapBindsBoth() {
-        DsffSettings ceil = Presets.get("tiny").dsff().withUpdateRule(0.34, "random", "ceil");
-        DsffSettings round = ceil.withUpdateRule(0.34, "random", "round");
+        DsffSettings ceil = Presets.get("tiny").dsff().withUpdateRule(0.34, RegrowBy.RANDOM, PruneRounding.CEIL);
+        DsffSettings round = ceil.withUpdateRule(0.34, RegrowBy.RANDOM, PruneRounding.ROUND);
         assertEquals(1, ceil.pruneCount(0.001, 3), "ceil(0.003) = 1, the cap floor(1.02) = 1");
         assertEquals(0, round.pruneCount(0.001, 3));
         assertEquals(0, round.pruneCount(0.16, 3), "0.48 rounds down");
@@ -75,8 +75,8 @@ class DsffScheduleTest {
         assertEquals(3, round.pruneCount(0.2, 16), "3.2");
         assertEquals(4, ceil.pruneCount(0.2, 16), "ceil(3.2)");
         assertEquals(8, Presets.get("tiny").dsff().pruneCount(0.5, 16), "the paper's: no cap");
-        DsffSettings recipe = Presets.get("tiny").dsff().withStatic(true).withRunRelativeRecipe(8, "gradient");
-        assertEquals(List.of(8, 0.75, 0.34, "round", "gradient", false),
+        DsffSettings recipe = Presets.get("tiny").dsff().withStatic(true).withRunRelativeRecipe(8, RegrowBy.GRADIENT);
+        assertEquals(List.of(8, 0.75, 0.34, PruneRounding.ROUND, RegrowBy.GRADIENT, false),
                 List.of(recipe.updates(), recipe.updateEnd(), recipe.maxPruneShare(), recipe.pruneRounding(), recipe.regrowBy(), recipe.isStatic()));
     }
 }

@@ -76,7 +76,7 @@ class WindowedPredictionTest {
     @Test
     void everyVoxelGetsTheSoftmaxOfItsOwnLogitsWhereverTheTilesFall() {
         float[][] x = image();
-        WindowedPrediction.Result r = WindowedPrediction.predict(new Pointwise(), x, VOLUME, TILE, 0.5, false, 1, true, 1);
+        WindowedPrediction.Result r = WindowedPrediction.predict(new Pointwise(), x, VOLUME, WindowSettings.reference(TILE).withProbabilities(true), 1);
         assertEquals(3 * 1 * 5, r.tiles(), "ceil((13 - 8) / 4) + 1 = 3 positions, 6 padded to 8 -> 1, ceil((21 - 8) / 4) + 1 = 5");
         for (int i = 0; i < x[0].length; i++) {
             double v = x[0][i];
@@ -90,8 +90,10 @@ class WindowedPredictionTest {
     @Test
     void mirroringBatchesThreadsAndDirectBuffersChangeNothingForAFlipEquivariantNetwork() {
         float[][] x = image();
-        WindowedPrediction.Result plain = WindowedPrediction.predict(new Pointwise(), x, VOLUME, TILE, 0.5, false, 1, true, 1);
-        WindowedPrediction.Result other = WindowedPrediction.predict(new DirectPointwise(), x, VOLUME, TILE, 0.5, true, 3, true, 3);
+        WindowSettings withProbabilities = WindowSettings.reference(TILE).withProbabilities(true);
+        WindowedPrediction.Result plain = WindowedPrediction.predict(new Pointwise(), x, VOLUME, withProbabilities, 1);
+        WindowedPrediction.Result other = WindowedPrediction.predict(new DirectPointwise(), x, VOLUME,
+                withProbabilities.withMirroring(true).withBatch(3), 3);
         assertArrayEquals(plain.labels(), other.labels());
         for (int k = 0; k < 3; k++) {
             assertArrayEquals(plain.probabilities()[k], other.probabilities()[k], 1e-6f, "class " + k);

@@ -1,8 +1,12 @@
 package org.e2enet.runtime.engine;
 
-import org.e2enet.runtime.Backend;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
+import org.e2enet.devices.GpuComponent;
+import org.e2enet.devices.GpuMismatch;
 import org.e2enet.devices.GpuStack;
+import org.e2enet.runtime.Backend;
 
 /**
  * How {@link Backend#AUTO} rules out a backend from the machine's discovery before trying to load it: native
@@ -12,6 +16,10 @@ import org.e2enet.devices.GpuStack;
  * tried, and a failure then is a reason too.
  */
 public final class AutoBackend {
+    /** The parts of the stack native TensorRT loads; cuBLAS and cuDNN are not needed by TensorRT 10. */
+    private static final Set<GpuComponent> NATIVE_TENSORRT_NEEDS = EnumSet.of(GpuComponent.DRIVER, GpuComponent.CUDA_DRIVER_LIBRARY,
+            GpuComponent.CUDA_RUNTIME, GpuComponent.TENSORRT, GpuComponent.TENSORRT_ONNX_PARSER);
+
     private AutoBackend() {
     }
 
@@ -33,8 +41,8 @@ public final class AutoBackend {
                 if (stack.driverVersion() == null) {
                     yield "no NVIDIA driver";
                 }
-                List<String> bad = stack.mismatches().stream().filter(m -> m.startsWith("CUDA runtime") || m.startsWith("CUDA driver library")
-                        || m.startsWith("TensorRT") || m.startsWith("driver")).toList();
+                List<String> bad = stack.mismatches().stream().filter(m -> NATIVE_TENSORRT_NEEDS.contains(m.component()))
+                        .map(GpuMismatch::message).toList();
                 yield bad.isEmpty() ? null : String.join("; ", bad);
             }
             case ORT_TRT -> providerReason("TensorrtExecutionProvider", providers);

@@ -58,7 +58,7 @@ final class OrtOpEngine implements OpEngine {
         OnnxBuilder b = new OnnxBuilder("engine-check");
         int[] xs = op.inputShape();
         int[] ys = op.outputShape();
-        b.declare(true, "x", xs[0], xs[1], xs[2], xs[3], xs[4]);
+        b.declareInput("x", xs[0], xs[1], xs[2], xs[3], xs[4]);
         long[] wdims = longs(op.weightShape());
         Map<String, Object> attrs = new HashMap<>();
         List<String> inputs = new java.util.ArrayList<>(List.of("x"));
@@ -99,7 +99,7 @@ final class OrtOpEngine implements OpEngine {
                     + "(Slice/Concat/Pad), checked whole by parity, not by the engine check");
         };
         b.output(b.node(type, inputs.toArray(String[]::new), attrs), "y");
-        b.declare(false, "y", ys[0], ys[1], ys[2], ys[3], ys[4]);
+        b.declareOutput("y", ys[0], ys[1], ys[2], ys[3], ys[4]);
         return b.build(Map.of());
     }
 

@@ -123,9 +123,9 @@ public final class OrtProviders {
 
     private static byte[] probeGraph() {
         OnnxBuilder b = new OnnxBuilder("provider-probe");
-        b.declare(true, "x", 1, 4);
+        b.declareInput("x", 1, 4);
         b.output(b.node("Relu", new String[] {"x"}, Map.of()), "y");
-        b.declare(false, "y", 1, 4);
+        b.declareOutput("y", 1, 4);
         return b.build(Map.of()).toByteArray();
     }
 }

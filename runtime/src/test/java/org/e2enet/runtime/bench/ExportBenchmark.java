@@ -55,14 +55,14 @@ class ExportBenchmark {
         long[] in = {1, cin, 32, 64, 64};
         double convMs = time(CostModelMeasurement.conv(1), "x", in, 7);
         OnnxBuilder b2 = new OnnxBuilder("conv2d");
-        b2.declare(true, "x", in[0], in[1], in[2], in[3], in[4]);
+        b2.declareInput("x", in[0], in[1], in[2], in[3], in[4]);
         String t1 = b2.node("Transpose", new String[] {"x"}, Map.of("perm", new long[] {0, 2, 1, 3, 4}));
         String r1 = b2.node("Reshape", new String[] {t1, b2.int64s("s1", 32, cin, 64, 64)}, Map.of());
         String w2 = b2.floats("w", random(cout * cin * 9, 1), cout, cin, 3, 3);
         String c2 = b2.node("Conv", new String[] {r1, w2}, Map.of("kernel_shape", new long[] {3, 3}, "pads", new long[] {1, 1, 1, 1}));
         String r2 = b2.node("Reshape", new String[] {c2, b2.int64s("s2", 1, 32, cout, 64, 64)}, Map.of());
         b2.output(b2.node("Transpose", new String[] {r2}, Map.of("perm", new long[] {0, 2, 1, 3, 4})), "y");
-        b2.declare(false, "y", in[0], cout, in[2], in[3], in[4]);
+        b2.declareOutput("y", in[0], cout, in[2], in[3], in[4]);
         double conv2dMs = time(b2.build(Map.of()).toByteArray(), "x", in, 7);
         System.out.printf(Locale.ROOT, "same conv as transpose+reshape+conv2d: %.2f ms (%.2fx of conv3d)%n", conv2dMs, conv2dMs / convMs);
 

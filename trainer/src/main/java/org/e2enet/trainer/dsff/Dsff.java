@@ -15,6 +15,8 @@ import org.e2enet.core.spec.DsffSettings;
 import org.e2enet.core.spec.Granularity;
 import org.e2enet.core.spec.Layer;
 import org.e2enet.core.spec.ModelSpec;
+import org.e2enet.core.spec.Regrow;
+import org.e2enet.core.spec.RegrowBy;
 import org.e2enet.trainer.RandomDraws;
 
 /**
@@ -178,7 +180,7 @@ public final class Dsff implements AutoCloseable {
                 }
                 int n = Math.min(k, inactive.size());
                 List<Integer> chosen = new ArrayList<>();
-                if ("gradient".equals(settings.regrowBy())) {
+                if (settings.regrowBy() == RegrowBy.GRADIENT) {
                     chosen.addAll(largestScores(inactive, unitScores(m, pool, inactive, gradientL1(l, gradients)), n));
                 } else {
                     for (int i : sample(inactive.size(), n, rng)) {
@@ -198,7 +200,7 @@ public final class Dsff implements AutoCloseable {
             for (int[] kernels : grown) {
                 for (int kIdx : kernels) {
                     for (int v = 0; v < kvol; v++) {
-                        values[kIdx * kvol + v] = "reinit".equals(settings.regrow()) ? (float) (RandomDraws.gaussian(rng) * std) : 0f;
+                        values[kIdx * kvol + v] = settings.regrow() == Regrow.REINIT ? (float) (RandomDraws.gaussian(rng) * std) : 0f;
                         if (mom != null) {
                             mom[kIdx * kvol + v] = 0f;
                         }

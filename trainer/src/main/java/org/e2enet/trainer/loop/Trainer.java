@@ -26,6 +26,7 @@ import org.e2enet.core.safetensors.SafeTensors;
 import org.e2enet.core.safetensors.Tensor;
 import org.e2enet.core.spec.Accounting;
 import org.e2enet.core.spec.ModelSpec;
+import org.e2enet.core.spec.RegrowBy;
 import org.e2enet.core.volume.Shape3;
 import org.e2enet.core.window.WindowedPrediction;
 import org.e2enet.trainer.RandomDraws;
@@ -239,7 +240,7 @@ public final class Trainer {
                         double rate = spec.dsff().deathRateAfter(t + 1, run.totalIterations());
                         double[] before = config.probeUpdates() ? validate(model, lossFn, valSampler, base, epoch) : null;
                         List<TopologyUpdate> log = st.dsff().update(rate, st.params().all(), st.optimizer().buffers(),
-                                "gradient".equals(spec.dsff().regrowBy()) ? st.dsff().gradients(st.params().all()) : null,
+                                spec.dsff().regrowBy() == RegrowBy.GRADIENT ? st.dsff().gradients(st.params().all()) : null,
                                 new SplittableRandom(config.seed() * 1_000_003L + t));
                         listener.topologyUpdated(t + 1, rate, log);
                         if (before != null) {
@@ -301,7 +302,7 @@ public final class Trainer {
             SplittableRandom rng = BatchSource.rngFor(config.seed() + 99991, v);
             try (NDManager im = base.newSubManager()) {
                 NDArray[] xy = batchArrays(sampler, rng, im);
-                NDList heads = model.forward(xy[0], true);
+                NDList heads = model.forwardAllHeads(xy[0]);
                 loss += lossFn.compute(heads, xy[1]).getFloat();
                 float[] pred = heads.get(0).argMax(1).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
                 float[] ref = xy[1].toFloatArray();

@@ -60,7 +60,7 @@ public final class TrainingStep {
             long[] s = batch.shape();
             NDArray y = im.create(batch.labels(), new Shape(s[0], s[2], s[3], s[4]));
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDList heads = model.forward(x, true);
+                NDList heads = model.forwardAllHeads(x);
                 NDArray l = loss.compute(heads, y);
                 c = System.nanoTime();
                 gc.backward(l);

@@ -56,13 +56,14 @@ public final class E2ENetModel {
         return params;
     }
 
-    /**
-     * Runs the network on x (N, Cin, D, H, W).
-     *
-     * @param allHeads true: every head, full resolution first (training); false: head 0 only (inference)
-     */
-    public NDList forward(NDArray x, boolean allHeads) {
-        return new NDList(topology.walk(x, new Forward(), allHeads ? spec.pools() - 1 : 1));
+    /** Runs the network on x (N, Cin, D, H, W) for training: every head's logits, full resolution first. */
+    public NDList forwardAllHeads(NDArray x) {
+        return new NDList(topology.walk(x, new Forward(), spec.pools() - 1));
+    }
+
+    /** Runs the network on x (N, Cin, D, H, W) for inference: head 0's logits (N, classes, D, H, W). */
+    public NDArray forwardHead0(NDArray x) {
+        return topology.walk(x, new Forward(), 1).get(0);
     }
 
     /** The tensor operations of each step. */

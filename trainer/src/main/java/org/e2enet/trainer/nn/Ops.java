@@ -10,6 +10,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.convolutional.Conv3d;
 import ai.djl.nn.pooling.Pool;
+import org.e2enet.core.spec.DepthShift;
 import org.e2enet.core.spec.UnitBlock;
 
 /**
@@ -29,21 +30,15 @@ public final class Ops {
         return result;
     }
 
-    /**
-     * Zero-filled depth shift: channels in consecutive chunks of ceil(C/S) (the last may be smaller, there may
-     * be fewer than S), chunk g shifted by g - floor(S/2) along D: out[:, c, z] = x[:, c, z - s].
-     */
+    /** Zero-filled depth shift along D, chunked as {@link DepthShift} says: out[:, c, z] = x[:, c, z - s]. */
     public static NDArray depthShift(NDArray x, int groups) {
         long[] s = x.getShape().getShape();
-        long c = s[1];
         long d = s[2];
-        int p = groups / 2;
-        long q = (c + groups - 1) / groups;
         NDList chunks = new NDList();
-        int g = 0;
-        for (long c0 = 0; c0 < c; c0 += q, g++) {
-            long c1 = Math.min(c, c0 + q);
-            long shift = g - p;
+        for (DepthShift.Chunk k : DepthShift.chunks(Math.toIntExact(s[1]), groups)) {
+            long c0 = k.from();
+            long c1 = k.to();
+            long shift = k.shift();
             NDArray chunk = x.get(new NDIndex(":, {}:{}", c0, c1));
             if (shift == 0) {
                 chunks.add(chunk);

@@ -23,7 +23,7 @@ public final class WindowNetwork implements TileNetwork {
     public float[] run(float[] input, long[] shape) {
         try (NDManager m = base.newSubManager()) {
             NDArray x = m.create(input, new Shape(shape));
-            return model.forward(x, false).singletonOrThrow().toFloatArray();
+            return model.forwardHead0(x).toFloatArray();
         }
     }
 

@@ -55,7 +55,7 @@ class ConvModeBenchmark {
                         NDArray y = im.create(labels, new Shape(2, p[0], p[1], p[2]));
                         long t0 = System.nanoTime();
                         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                            NDList heads = model.forward(x, true);
+                            NDList heads = model.forwardAllHeads(x);
                             gc.backward(loss.compute(heads, y));
                         }
                         if (r >= 0) {

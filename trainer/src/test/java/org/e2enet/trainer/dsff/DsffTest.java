@@ -15,6 +15,8 @@ import org.e2enet.core.spec.Granularity;
 import org.e2enet.core.spec.Layer;
 import org.e2enet.core.spec.ModelSpec;
 import org.e2enet.core.spec.Presets;
+import org.e2enet.core.spec.PruneRounding;
+import org.e2enet.core.spec.RegrowBy;
 import org.e2enet.trainer.nn.ModelParameters;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,7 +28,7 @@ class DsffTest {
         "group:2, gradient, ceil", "kernel, random, round", "channel, random, round", "channel, gradient, round", "group:2, gradient, round"})
     void invariantsHoldOverSeveralUpdates(String granularity, String regrowBy, String rounding) {
         ModelSpec tiny = Presets.get("tiny").withGranularity(Granularity.parse(granularity));
-        ModelSpec spec = tiny.withDsff(tiny.dsff().withUpdateRule(1, regrowBy, rounding));
+        ModelSpec spec = tiny.withDsff(tiny.dsff().withUpdateRule(1, RegrowBy.of(regrowBy), PruneRounding.of(rounding)));
         boolean byGradient = regrowBy.equals("gradient");
         try (NDManager m = NDManager.newBaseManager(); ModelParameters params = ModelParameters.initialise(spec, m, 3)) {
             SplittableRandom rng = new SplittableRandom(5);
@@ -158,7 +160,7 @@ class DsffTest {
         assertEquals(List.of(7, 2), Dsff.largestScores(List.of(1, 2, 5, 7), new double[] {0.1, 3, 0.2, 9}, 2));
         assertEquals(List.of(1, 5), Dsff.largestScores(List.of(1, 5, 7), new double[] {1, 1, 1}, 2), "ties: the lower unit");
         ModelSpec tiny = Presets.get("tiny").withGranularity(Granularity.parse("channel"));
-        ModelSpec capped = tiny.withDsff(tiny.dsff().withUpdateRule(0.25, "random", "ceil"));
+        ModelSpec capped = tiny.withDsff(tiny.dsff().withUpdateRule(0.25, RegrowBy.RANDOM, PruneRounding.CEIL));
         try (NDManager m = NDManager.newBaseManager(); ModelParameters params = ModelParameters.initialise(capped, m, 3)) {
             Dsff dsff = Dsff.initialise(capped, m, new SplittableRandom(5));
             Map<String, NDArray> weights = params.all();

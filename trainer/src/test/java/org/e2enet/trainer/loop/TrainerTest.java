@@ -23,6 +23,9 @@ import org.e2enet.core.safetensors.Tensor;
 import org.e2enet.core.spec.DsffSettings;
 import org.e2enet.core.spec.Granularity;
 import org.e2enet.core.spec.ModelSpec;
+import org.e2enet.core.spec.PruneRounding;
+import org.e2enet.core.spec.Regrow;
+import org.e2enet.core.spec.RegrowBy;
 import org.e2enet.core.synth.SyntheticDataset;
 import org.e2enet.core.volume.Shape3;
 import org.e2enet.trainer.data.Augmenter;
@@ -51,12 +54,12 @@ public class TrainerTest {
     Path dir;
 
     public static final ModelSpec SPEC = new ModelSpec(1, 4, 4, 16, new int[][] {{2, 2, 2}, {2, 2, 2}, {2, 2, 2}}, 3,
-            new int[] {16, 32, 32}, 0.5, Granularity.KERNEL, new DsffSettings(3, 0.5, 0.001, "zero", false));
+            new int[] {16, 32, 32}, 0.5, Granularity.KERNEL, new DsffSettings(3, 0.5, 0.001, Regrow.ZERO, false));
 
     @BeforeAll
     static void makeDataset() throws Exception {
         dataset = shared.resolve("phantoms");
-        SyntheticDataset.write(dataset, 4, 0, 21, 3, new Shape3(20, 40, 40), false, ProgressListener.NONE);
+        SyntheticDataset.of(4, new Shape3(20, 40, 40)).seed(21).write(dataset);
     }
 
     private TrainingConfig config(Path out, int epochs, int iters, boolean resume) {
@@ -152,7 +155,7 @@ public class TrainerTest {
     @Test
     void resumeIsBitExactAcrossAnUpdateBoundaryWithGradientRegrowth() throws Exception {
         // updates after iterations 3 and 6: the second falls in the epoch that runs after the resume
-        resumesBitExact(SPEC.withDsff(SPEC.dsff().withUpdateRule(0.5, "gradient", "ceil")), "gradient");
+        resumesBitExact(SPEC.withDsff(SPEC.dsff().withUpdateRule(0.5, RegrowBy.GRADIENT, PruneRounding.CEIL)), "gradient");
     }
 
     private void resumesBitExact(ModelSpec spec, String label) throws Exception {
@@ -315,7 +318,7 @@ public class TrainerTest {
     @Test
     void datasetProblemsAreReportedBeforeTrainingNamingTheCase() throws Exception {
         Path broken = dir.resolve("broken");
-        SyntheticDataset.write(broken, 2, 0, 5, 3, new Shape3(12, 24, 24), false, ProgressListener.NONE);
+        SyntheticDataset.of(2, new Shape3(12, 24, 24)).seed(5).write(broken);
         Files.delete(broken.resolve("labelsTr/phantom_001.nii.gz"));
         BadInputException e = assertThrows(BadInputException.class, () -> new Trainer(
                 TrainingConfig.builder().setDataset(broken).setOut(dir.resolve("m")).setSpec(SPEC).optEpochs(1).optItersPerEpoch(1)

@@ -36,7 +36,7 @@ public class E2ENetModelTest {
         try (NDManager m = NDManager.newBaseManager(); ModelParameters p = ModelParameters.initialise(spec, m, 1)) {
             int[] patch = spec.patchSize();
             NDArray x = m.randomNormal(new Shape(2, 2, patch[0], patch[1], patch[2]));
-            NDList heads = new E2ENetModel(spec, p, ConvMode.CONV3D_PADDED).forward(x, true);
+            NDList heads = new E2ENetModel(spec, p, ConvMode.CONV3D_PADDED).forwardAllHeads(x);
             assertEquals(pools - 1, heads.size());
             for (int h = 0; h < heads.size(); h++) {
                 int[] s = spec.levelShape(h);
@@ -45,7 +45,7 @@ public class E2ENetModelTest {
             for (ConvMode form : List.of(ConvMode.CONV2D, ConvMode.CONV3D)) {
                 // a form the engine computes wrong here (docs/engine-check.md) has nothing to agree with
                 if (TrainingEngineCheck.run(NetworkOps.of(spec), form, Device.cpu()).passed()) {
-                    NDArray head0 = new E2ENetModel(spec, p, form).forward(x, false).singletonOrThrow();
+                    NDArray head0 = new E2ENetModel(spec, p, form).forwardHead0(x);
                     assertArrayEquals(heads.get(0).toFloatArray(), head0.toFloatArray(), 1e-3f, form.label() + " agrees with conv3d-padded");
                 }
             }
