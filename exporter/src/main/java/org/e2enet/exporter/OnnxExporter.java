@@ -45,20 +45,20 @@ public final class OnnxExporter {
         OnnxBuilder g = new OnnxBuilder("e2enet");
         int[] patch = spec.patchSize();
         Object[] spatial = options.dynamicSpatial() ? new Object[] {"D", "H", "W"} : new Object[] {patch[0], patch[1], patch[2]};
-        g.declare(true, OnnxContract.INPUT, "N", spec.inputChannels(), spatial[0], spatial[1], spatial[2]);
+        g.declareInput(OnnxContract.INPUT, "N", spec.inputChannels(), spatial[0], spatial[1], spatial[2]);
         LoweringChooser chooser = new LoweringChooser(bundle, cost, options.pruned());
         ChannelNeeds needs = new ChannelNeeds(bundle, chooser, options.pruned());
         LayerRecords records = new LayerRecords(spec);
         PrunedWeights weights = new PrunedWeights(bundle);
         ChannelGather channels = new ChannelGather(g);
-        UnitEmitter units = new UnitEmitter(g, weights, records, chooser, needs, new DepthShift(g, spec.shiftGroups()), channels);
+        UnitEmitter units = new UnitEmitter(g, weights, records, chooser, needs, new DepthShiftNodes(g, spec.shiftGroups()), channels);
         TransposedConvEmitter transposed = new TransposedConvEmitter(g, spec, options.dynamicSpatial(), weights, records, needs, channels);
         Steps steps = new Steps(units, new FusionEmitter(g, records, chooser, needs, channels, units, transposed),
                 new HeadEmitter(g, weights, records, channels));
         ChannelTensor image = new ChannelTensor(OnnxContract.INPUT, LiveChannels.all(spec.inputChannels()));
         String logits = spec.topology().walk(image, steps, 1).get(0).name();
         g.output(logits, OnnxContract.OUTPUT);
-        g.declare(false, OnnxContract.OUTPUT, "N", spec.numClasses(), spatial[0], spatial[1], spatial[2]);
+        g.declareOutput(OnnxContract.OUTPUT, "N", spec.numClasses(), spatial[0], spatial[1], spatial[2]);
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put(OnnxContract.SPEC, spec.toJson());
         meta.put(OnnxContract.PLANS, bundle.manifest().plans() == null ? "null" : bundle.manifest().plans().toJson());

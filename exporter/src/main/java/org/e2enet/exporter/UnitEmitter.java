@@ -18,10 +18,10 @@ final class UnitEmitter {
     private final LayerRecords records;
     private final LoweringChooser chooser;
     private final ChannelNeeds needs;
-    private final DepthShift shift;
+    private final DepthShiftNodes shift;
     private final ChannelGather channels;
 
-    UnitEmitter(OnnxBuilder g, PrunedWeights weights, LayerRecords records, LoweringChooser chooser, ChannelNeeds needs, DepthShift shift,
+    UnitEmitter(OnnxBuilder g, PrunedWeights weights, LayerRecords records, LoweringChooser chooser, ChannelNeeds needs, DepthShiftNodes shift,
                 ChannelGather channels) {
         this.g = g;
         this.weights = weights;

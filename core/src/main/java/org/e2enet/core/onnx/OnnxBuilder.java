@@ -102,21 +102,6 @@ public final class OnnxBuilder {
         graph.addOutput(floatValue(name, dims));
     }
 
-    /**
-     * Declares a float32 graph input ({@code input} true) or output.
-     *
-     * @deprecated kept only for the exporter's OnnxExporter and CostModelMeasurement, which another branch is
-     *     splitting; it goes once they call {@link #declareInput} and {@link #declareOutput}
-     */
-    @Deprecated
-    public void declare(boolean input, String name, Object... dims) {
-        if (input) {
-            declareInput(name, dims);
-        } else {
-            declareOutput(name, dims);
-        }
-    }
-
     private static OnnxMl.ValueInfoProto floatValue(String name, Object... dims) {
         OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder();
         for (Object d : dims) {

@@ -57,7 +57,7 @@ public final class CostModelMeasurement {
     /** The measurement's conv in explicit INT8 (symmetric int8 activations and weights). */
     static byte[] int8Conv() {
         OnnxBuilder b = new OnnxBuilder("int8conv");
-        b.declare(true, "x", INPUT[0], INPUT[1], INPUT[2], INPUT[3], INPUT[4]);
+        b.declareInput("x", INPUT[0], INPUT[1], INPUT[2], INPUT[3], INPUT[4]);
         int cin = (int) INPUT[1];
         byte[] w = new byte[OUTPUTS * cin * 9];
         Random r = new Random(1);
@@ -77,27 +77,27 @@ public final class CostModelMeasurement {
         String y = b.node("Conv", new String[] {xd, wd}, Map.of("kernel_shape", new long[] {1, 3, 3}, "pads", new long[] {0, 1, 1, 0, 1, 1}));
         String yq = b.node("QuantizeLinear", new String[] {y, s, z}, Map.of());
         b.output(b.node("DequantizeLinear", new String[] {yq, s, z}, Map.of()), "y");
-        b.declare(false, "y", INPUT[0], OUTPUTS, INPUT[2], INPUT[3], INPUT[4]);
+        b.declareOutput("y", INPUT[0], OUTPUTS, INPUT[2], INPUT[3], INPUT[4]);
         return b.build(Map.of()).toByteArray();
     }
 
     /** The (1,3,3) conv of the measurement in {@code groups} groups. */
     static byte[] conv(int groups) {
         OnnxBuilder b = new OnnxBuilder("conv");
-        b.declare(true, "x", INPUT[0], INPUT[1], INPUT[2], INPUT[3], INPUT[4]);
+        b.declareInput("x", INPUT[0], INPUT[1], INPUT[2], INPUT[3], INPUT[4]);
         int perGroup = (int) INPUT[1] / groups;
         String w = b.floats("w", random(OUTPUTS * perGroup * 9), OUTPUTS, perGroup, 1, 3, 3);
         b.output(b.node("Conv", new String[] {"x", w}, Map.of("kernel_shape", new long[] {1, 3, 3}, "pads", new long[] {0, 1, 1, 0, 1, 1},
                 "group", (long) groups)), "y");
-        b.declare(false, "y", INPUT[0], OUTPUTS, INPUT[2], INPUT[3], INPUT[4]);
+        b.declareOutput("y", INPUT[0], OUTPUTS, INPUT[2], INPUT[3], INPUT[4]);
         return b.build(Map.of()).toByteArray();
     }
 
     private static byte[] gather(long[] channels) {
         OnnxBuilder b = new OnnxBuilder("gather");
-        b.declare(true, "x", INPUT[0], INPUT[1], INPUT[2], INPUT[3], INPUT[4]);
+        b.declareInput("x", INPUT[0], INPUT[1], INPUT[2], INPUT[3], INPUT[4]);
         b.output(b.node("Gather", new String[] {"x", b.int64s("i", channels)}, Map.of("axis", 1L)), "y");
-        b.declare(false, "y", INPUT[0], channels.length, INPUT[2], INPUT[3], INPUT[4]);
+        b.declareOutput("y", INPUT[0], channels.length, INPUT[2], INPUT[3], INPUT[4]);
         return b.build(Map.of()).toByteArray();
     }
 

@@ -9,11 +9,11 @@ import org.e2enet.core.onnx.OnnxBuilder;
  * The restricted depth shift as ONNX nodes (docs/network.md#depth-shift), zero-filled and chunked as in training,
  * also on a subset of the channels (each kept channel shifted with the chunk it came from).
  */
-final class DepthShift {
+final class DepthShiftNodes {
     private final OnnxBuilder g;
     private final int shiftGroups;
 
-    DepthShift(OnnxBuilder g, int shiftGroups) {
+    DepthShiftNodes(OnnxBuilder g, int shiftGroups) {
         this.g = g;
         this.shiftGroups = shiftGroups;
     }
@@ -30,10 +30,9 @@ final class DepthShift {
 
     /** How many of the (sorted) kept channels fall into each depth-shift chunk of a {@code channels}-wide input. */
     private int[] chunkCounts(int[] kept, int channels) {
-        int q = (channels + shiftGroups - 1) / shiftGroups;
-        int[] counts = new int[(channels + q - 1) / q];
+        int[] counts = new int[org.e2enet.core.spec.DepthShift.chunks(channels, shiftGroups).size()];
         for (int c : kept) {
-            counts[c / q]++;
+            counts[org.e2enet.core.spec.DepthShift.chunkOf(c, channels, shiftGroups)]++;
         }
         return counts;
     }
@@ -59,7 +58,7 @@ final class DepthShift {
             if (counts[gr] == 0) {
                 continue;
             }
-            int shift = gr - p;
+            int shift = org.e2enet.core.spec.DepthShift.shiftOfChunk(gr, shiftGroups);
             long from = p - shift;
             long to = p + shift == 0 ? Long.MAX_VALUE : -(p + shift);
             chunks.add(g.node("Slice", new String[] {padded, g.int64s(g.fresh("starts"), start, from),
