@@ -41,9 +41,14 @@ class DeploymentsTest {
                 .setValue("int8")).build().toByteArray());
         assertTrue(ModelVariants.of(int8).gateNote().startsWith("no calibration report m-int8.calibration.json"));
         Path report = dir.resolve("m-int8" + OnnxContract.CALIBRATION_REPORT_SUFFIX);
-        Files.writeString(report, "{\"passed\": false}");
-        assertEquals("calibration gate failed (m-int8.calibration.json)", ModelVariants.of(int8).gateNote());
+        // a report that is not one (no format tag) does not pass the gate, whatever it says
         Files.writeString(report, "{\"passed\": true}");
+        assertTrue(ModelVariants.of(int8).gateNote().startsWith("calibration report unusable: unsupported calibration report format"),
+                ModelVariants.of(int8).gateNote());
+        String format = "\"format\": \"" + OnnxContract.CALIBRATION_REPORT_FORMAT + "\", ";
+        Files.writeString(report, "{" + format + "\"passed\": false}");
+        assertEquals("calibration gate failed (m-int8.calibration.json)", ModelVariants.of(int8).gateNote());
+        Files.writeString(report, "{" + format + "\"passed\": true}");
         DeploymentPlanner.Variant v = ModelVariants.of(int8);
         assertEquals(null, v.gateNote());
         assertEquals("int8", v.precision());
