@@ -2,11 +2,9 @@ package org.e2enet.runtime;
 
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.e2enet.core.window.WindowedPrediction;
 import org.e2enet.runtime.engine.InFlightRuns;
@@ -19,16 +17,8 @@ import org.e2enet.runtime.engine.InFlightRuns;
 final class CallWatch implements WindowedPrediction.Checkpoint, AutoCloseable {
     /** How often the watcher looks: a stop lands within this of the interrupt or the deadline. */
     static final long TICK_MS = 10;
-    private static final Set<CallWatch> WATCHED = ConcurrentHashMap.newKeySet();
-    private static final ScheduledExecutorService TICKER = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "e2enet-call-watch");
-        t.setDaemon(true);
-        return t;
-    });
-
-    static {
-        TICKER.scheduleWithFixedDelay(() -> WATCHED.forEach(CallWatch::tick), TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
-    }
+    /** One daemon thread ticks every watch; it wakes only while some call is watched. */
+    private static final ScheduledThreadPoolExecutor TICKER = ticker();
 
     private final String id;
     private final Thread thread;
@@ -38,6 +28,17 @@ final class CallWatch implements WindowedPrediction.Checkpoint, AutoCloseable {
     private boolean closed;
     private volatile int done;
     private volatile int total;
+    private ScheduledFuture<?> ticks;
+
+    private static ScheduledThreadPoolExecutor ticker() {
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread thread = new Thread(r, "e2enet-call-watch");
+            thread.setDaemon(true);
+            return thread;
+        });
+        t.setRemoveOnCancelPolicy(true); // a finished call's ticks leave the queue at once
+        return t;
+    }
 
     private CallWatch(String id, Duration limit) {
         this.id = id;
@@ -53,7 +54,7 @@ final class CallWatch implements WindowedPrediction.Checkpoint, AutoCloseable {
      */
     static CallWatch start(String id, Duration limit) {
         CallWatch w = new CallWatch(id, limit);
-        WATCHED.add(w);
+        w.ticks = TICKER.scheduleWithFixedDelay(w::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
         return w;
     }
 
@@ -97,7 +98,7 @@ final class CallWatch implements WindowedPrediction.Checkpoint, AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
-        WATCHED.remove(this);
+        ticks.cancel(false);
         if (fired) {
             InFlightRuns.resume(thread);
         }

@@ -161,7 +161,7 @@ public final class Segmenter implements AutoCloseable {
         long need = CaseMemory.estimate(channels, model.plans(), model.classes(), options.probabilities());
         CaseMemory.refuseBeyondHeap(need, id, null);
         try (Call call = begin(id, need, timeLimit)) {
-            return call.segment(channels);
+            return call.run(channels);
         }
     }
 
@@ -204,9 +204,14 @@ public final class Segmenter implements AutoCloseable {
             this.admitted = admitted;
         }
 
-        /** Checks and segments the case's channels. */
+        /** Checks and segments the case's channels (read from files after admission). */
         Segmentation segment(List<Volume> channels) {
             checkChannels(id, channels);
+            return run(channels);
+        }
+
+        /** Segments channels already checked; a stop by the watcher surfaces as its cancellation. */
+        private Segmentation run(List<Volume> channels) {
             try {
                 return segmentChecked(id, channels, watch);
             } catch (RuntimeException e) {
