@@ -1,7 +1,6 @@
 package org.e2enet.runtime;
 
 import java.util.HashSet;
-import java.util.Locale;
 import java.util.Set;
 import org.e2enet.core.window.WindowedPrediction;
 
@@ -24,10 +23,6 @@ final class MemoryAdmission {
         this.budget = budget;
     }
 
-    /** @return the budget in bytes */
-    long budget() {
-        return budget;
-    }
 
     /**
      * Waits until a case needing {@code bytes} fits, in arrival order.
@@ -102,10 +97,5 @@ final class MemoryAdmission {
         /** Frees the case's share of the budget. */
         @Override
         void close();
-    }
-
-    @Override
-    public String toString() {
-        return String.format(Locale.ROOT, "%.2f of %.2f GiB admitted", inUse() / 1073741824.0, budget / 1073741824.0);
     }
 }
