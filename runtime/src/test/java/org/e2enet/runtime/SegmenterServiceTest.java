@@ -105,12 +105,24 @@ class SegmenterServiceTest {
         return SegmenterTest.phantom(new Shape3(16, 32 * 12, 32 * 12), 13);
     }
 
-    /** How long the one long run takes, warm. */
-    private static long oneRunMs(Segmenter s, Volume slab) {
-        s.segment("warm", List.of(slab));
-        long t0 = System.nanoTime();
-        s.segment("timed", List.of(slab));
-        return (System.nanoTime() - t0) / 1_000_000;
+    /**
+     * The preprocessing's and the one network run's milliseconds, warm: the least of three calls after a first (ONNX
+     * Runtime's first runs of a large batch are several times slower while its memory arena grows).
+     */
+    private record Warm(long preprocessMs, long networkMs) {
+    }
+
+    private static Warm warm(Segmenter s, Volume slab) {
+        s.segment("first", List.of(slab));
+        double pre = Double.MAX_VALUE;
+        double network = Double.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            Segmentation r = s.segment("warm", List.of(slab));
+            pre = Math.min(pre, r.preprocessMs());
+            network = Math.min(network, r.networkMs());
+        }
+        assertTrue(network > 300, "the test needs a network run of some length, got " + network + " ms");
+        return new Warm((long) pre, (long) network);
     }
 
     @Test
@@ -118,14 +130,16 @@ class SegmenterServiceTest {
         Path onnx = RuntimeFixtures.export(RuntimeFixtures.spec(new int[] {16, 32, 32}, 3), dir, 13);
         Volume slab = wideSlab();
         try (Segmenter s = Segmenter.open(onnx, Backend.ORT_CPU, 2, SegmenterOptions.builder().batch(1024).build())) {
-            long full = oneRunMs(s, slab);
-            assertTrue(full > 300, "the test needs a run of some length, got " + full + " ms");
+            Warm w = warm(s, slab);
+            // the limit falls a quarter into the network's one run
+            long limit = w.preprocessMs() + w.networkMs() / 4;
             long t0 = System.nanoTime();
             SegmentationTimeoutException late = assertThrows(SegmentationTimeoutException.class,
-                    () -> s.segment("slab", List.of(slab), Duration.ofMillis(full / 10)));
+                    () -> s.segment("slab", List.of(slab), Duration.ofMillis(limit)));
             long took = (System.nanoTime() - t0) / 1_000_000;
-            // without RunOptions.setTerminate the call returned only after its one run: at least `full`
-            assertTrue(took < full / 2, "stopped after " + took + " ms of a " + full + " ms run");
+            // without RunOptions.setTerminate the call returned only after its one run: at least limit + 3/4 of it
+            assertTrue(took < limit + w.networkMs() / 2, "a " + limit + " ms limit stopped the call after " + took + " ms (network run "
+                    + w.networkMs() + " ms)");
             assertTrue(late.getMessage().startsWith("slab: the time limit of "), late.getMessage());
             // the segmenter and its model go on working after a stopped call
             assertEquals(slab.shape(), s.segment("after", List.of(slab), Duration.ofMinutes(5)).labels().shape());
@@ -137,7 +151,7 @@ class SegmenterServiceTest {
         Path onnx = RuntimeFixtures.export(RuntimeFixtures.spec(new int[] {16, 32, 32}, 3), dir, 14);
         Volume slab = wideSlab();
         try (Segmenter s = Segmenter.open(onnx, Backend.ORT_CPU, 2, SegmenterOptions.builder().batch(1024).build())) {
-            long full = oneRunMs(s, slab);
+            Warm w = warm(s, slab);
             ExecutorService thread = Executors.newSingleThreadExecutor();
             AtomicReference<Object> outcome = new AtomicReference<>();
             Future<?> call = thread.submit(() -> {
@@ -150,14 +164,15 @@ class SegmenterServiceTest {
             while (s.callsInFlight() < 1) {
                 Thread.sleep(1);
             }
-            Thread.sleep(full / 10);
+            Thread.sleep(w.preprocessMs() + w.networkMs() / 4); // a quarter into the network's one run
             long t0 = System.nanoTime();
             call.cancel(true);
             thread.shutdown();
             assertTrue(thread.awaitTermination(2, TimeUnit.MINUTES));
             long took = (System.nanoTime() - t0) / 1_000_000;
             assertTrue(outcome.get() instanceof CancellationException, "cancelled, not finished: " + outcome.get());
-            assertTrue(took < full / 2, "stopped " + took + " ms after the cancel, in a " + full + " ms run");
+            // without the stop the call ran on to the end of its run: 3/4 of it at least
+            assertTrue(took < w.networkMs() / 2, "stopped " + took + " ms after the cancel, in a " + w.networkMs() + " ms network run");
         }
     }
 
