@@ -147,7 +147,8 @@ public final class Segmenter implements AutoCloseable {
      * @param channels one 3D volume per input channel of the model, in order
      * @param timeLimit the most the call may take, or null for no limit
      * @return the labels (and probabilities when asked for) on the input's grid
-     * @throws SegmentationTimeoutException when the limit passes first (within about 10 ms on ONNX Runtime)
+     * @throws SegmentationTimeoutException when the limit passes first: during ONNX Runtime's run, within about one
+     *     10 ms tick; during preprocessing or resampling back, when that step ends
      * @throws InvalidImageException when the channels do not fit the model or each other
      * @throws BadInputException when the case needs more memory than the JVM's whole heap
      * @throws CancellationException when the calling thread is interrupted

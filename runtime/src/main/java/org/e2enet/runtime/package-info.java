@@ -22,8 +22,9 @@
  *       {@link org.e2enet.core.io.InvalidImageException} for an image that cannot be segmented.</li>
  *   <li><b>Cancellation.</b> An interrupt ({@code Future.cancel(true)}) ends a call with a
  *       {@link java.util.concurrent.CancellationException}, a time limit with a
- *       {@link org.e2enet.runtime.SegmentationTimeoutException}; ONNX Runtime's run in flight stops within about
- *       10 ms, native TensorRT finishes its tile first.</li>
+ *       {@link org.e2enet.runtime.SegmentationTimeoutException}; ONNX Runtime's run in flight is stopped within
+ *       about one 10 ms tick, native TensorRT finishes its tile first, and a stop during preprocessing or
+ *       resampling back is seen when that step ends.</li>
  *   <li><b>Memory.</b> Calls are admitted while their estimated memory fits
  *       {@link org.e2enet.runtime.SegmenterOptions#memoryBudget()} and queue in arrival order beyond it.</li>
  * </ul>
